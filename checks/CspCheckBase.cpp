@@ -1,0 +1,23 @@
+#include "CspCheckBase.h"
+
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+
+namespace clang::tidy::csp {
+
+void CspCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  Roles.storeOptions(Opts, Options);
+}
+
+void CspCheck::registerMatchers(ast_matchers::MatchFinder *Finder) {
+  Finder->addMatcher(ast_matchers::translationUnitDecl().bind("tu"), this);
+}
+
+void CspCheck::check(const ast_matchers::MatchFinder::MatchResult &Result) {
+  checkModel(Cache->get(*Result.Context, Roles));
+}
+
+bool CspCheck::reportable(const ASTContext &Ctx, SourceLocation Loc) const {
+  return Loc.isValid() && !Ctx.getSourceManager().isInSystemHeader(Loc);
+}
+
+} // namespace clang::tidy::csp

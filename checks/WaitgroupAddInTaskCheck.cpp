@@ -1,0 +1,203 @@
+#include "WaitgroupAddInTaskCheck.h"
+
+#include "clang/AST/ParentMapContext.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/DenseSet.h"
+
+namespace clang::tidy::csp {
+
+namespace {
+
+bool declaredWithin(const VarDecl *V, const FunctionDecl *Fn) {
+  for (const DeclContext *DC = V->getDeclContext(); DC; DC = DC->getParent())
+    if (DC == Fn)
+      return true;
+  return false;
+}
+
+bool isIndirection(QualType T) {
+  return T->isPointerType() || T->isReferenceType();
+}
+
+const LambdaCapture *captureOf(const LambdaExpr *L, const ValueDecl *V) {
+  for (const LambdaCapture &C : L->captures())
+    if (C.capturesVariable() && C.getCapturedVar() == V)
+      return &C;
+  return nullptr;
+}
+
+/// Whether \p Object, as the task \p Task sees it, is the spawner's wait
+/// group rather than one the task owns (its local or its own copy).
+bool sharedWithSpawner(const ValueDecl *Object, const Callable &Task) {
+  if (const auto *P = dyn_cast<ParmVarDecl>(Object);
+      P && P->getDeclContext() == Task.Fn)
+    return isIndirection(P->getType());
+  if (const auto *V = dyn_cast<VarDecl>(Object)) {
+    if (V->hasGlobalStorage())
+      return true;
+    if (declaredWithin(V, Task.Fn))
+      return false;
+    if (isIndirection(V->getType()))
+      return true;
+    const LambdaCapture *C = Task.Lambda ? captureOf(Task.Lambda, V) : nullptr;
+    return C && C->getCaptureKind() == LCK_ByRef;
+  }
+  if (const auto *F = dyn_cast<FieldDecl>(Object)) {
+    if (isIndirection(F->getType()))
+      return true;
+    // A function object is copied into its task: its members are the
+    // task's own. A member function started on `this` shares the object.
+    const auto *MD = dyn_cast<CXXMethodDecl>(Task.Fn);
+    return !(MD && !Task.Lambda && MD->getOverloadedOperator() == OO_Call &&
+             MD->getParent() == F->getParent());
+  }
+  return false;
+}
+
+bool does(const BodyFacts &Facts, Role R, const ValueDecl *Object) {
+  return llvm::any_of(Facts.Ops, [&](const Op &O) {
+    return O.Kind == R && O.Object == Object;
+  });
+}
+
+/// A task that starts tasks which call `done` may well `add` for them: the
+/// recursive crawler's `wg.add(1); go(crawl, child)` is the right idiom.
+bool startsCountedTasks(ConcurrencyModel &Model, const BodyFacts &Facts) {
+  return llvm::any_of(Facts.Spawns, [&](const SpawnSite *S) {
+    return S->Task &&
+           llvm::any_of(Model.factsOf(S->Task.Fn).Ops, [](const Op &O) {
+             return O.Kind == Role::WaitGroupDone;
+           });
+  });
+}
+
+/// The statement that contains \p E as an expression (or a declaration's
+/// initializer) and is itself a direct child of a block: the place where a
+/// statement can be inserted right before \p E is evaluated.
+const Stmt *statementInBlock(ASTContext &Ctx, const Expr *E) {
+  DynTypedNode Node = DynTypedNode::create(*E);
+  for (unsigned Depth = 0; Depth < 16; ++Depth) {
+    auto Parents = Ctx.getParents(Node);
+    if (Parents.size() != 1)
+      return nullptr;
+    const DynTypedNode &Parent = Parents[0];
+    if (Parent.get<CompoundStmt>())
+      return Node.get<Stmt>();
+    if (!Parent.get<Expr>() && !Parent.get<DeclStmt>() && !Parent.get<VarDecl>())
+      return nullptr;
+    Node = Parent;
+  }
+  return nullptr;
+}
+
+/// A fix-it moves `wg.add(N);` from the start of the task's body to just
+/// before the spawn. It is offered only where that cannot change meaning:
+/// the add is the body's first statement, its count is a literal, the wait
+/// group is a variable the lambda (written at the spawn) captures by
+/// reference, and the spawn is a statement of a block.
+std::optional<std::pair<FixItHint, FixItHint>>
+moveBeforeSpawn(ASTContext &Ctx, const SpawnSite &Spawn, const Op &Add) {
+  const LambdaExpr *L = Spawn.Task.Lambda;
+  const auto *Call = dyn_cast<CXXMemberCallExpr>(Add.Site);
+  if (Add.Via || !L || !Spawn.Task.WrittenAtSpawn || !Call)
+    return std::nullopt;
+  const auto *V = dyn_cast<VarDecl>(Add.Object);
+  const LambdaCapture *Capture = V ? captureOf(L, V) : nullptr;
+  if (!Capture || Capture->getCaptureKind() != LCK_ByRef ||
+      !isa<DeclRefExpr>(Call->getImplicitObjectArgument()->IgnoreParenImpCasts()))
+    return std::nullopt;
+  const auto *Body = dyn_cast<CompoundStmt>(L->getBody());
+  if (!Body || Body->body_empty() || Body->body_front() != Add.Site)
+    return std::nullopt;
+  for (const Expr *Arg : Call->arguments())
+    if (!isa<IntegerLiteral>(Arg->IgnoreParenImpCasts()))
+      return std::nullopt;
+  const Stmt *SpawnStmt = statementInBlock(Ctx, Spawn.Site);
+  if (!SpawnStmt)
+    return std::nullopt;
+
+  const SourceManager &SM = Ctx.getSourceManager();
+  const LangOptions &LO = Ctx.getLangOpts();
+  SourceLocation AddBegin = Call->getBeginLoc(), AddEnd = Call->getEndLoc();
+  SourceLocation SpawnBegin = SpawnStmt->getBeginLoc();
+  if (AddBegin.isMacroID() || AddEnd.isMacroID() || SpawnBegin.isMacroID())
+    return std::nullopt;
+  SourceLocation AfterSemi = Lexer::findLocationAfterToken(
+      AddEnd, tok::semi, SM, LO, /*SkipTrailingWhitespaceAndNewLine=*/false);
+  if (AfterSemi.isInvalid())
+    return std::nullopt;
+  StringRef AddText = Lexer::getSourceText(
+      CharSourceRange::getTokenRange(Call->getSourceRange()), SM, LO);
+
+  // A statement on its own line goes with its line: remove from the end of
+  // the previous line, so that clang's edit merger, which swallows one more
+  // whitespace character when a removal is surrounded by whitespace, leaves
+  // the next line's indentation alone.
+  auto [FID, Offset] = SM.getDecomposedLoc(AddBegin);
+  StringRef Buffer = SM.getBufferData(FID);
+  StringRef Before = Buffer.substr(0, Offset);
+  std::size_t LineStart = Before.find_last_of('\n');
+  StringRef After = Buffer.substr(SM.getFileOffset(AfterSemi));
+  std::size_t LineRest = After.find_first_not_of(" \t");
+  if (LineStart != StringRef::npos &&
+      Before.substr(LineStart + 1).find_first_not_of(" \t") == StringRef::npos &&
+      LineRest != StringRef::npos && After[LineRest] == '\n') {
+    AddBegin = AddBegin.getLocWithOffset(-static_cast<int>(Offset - LineStart));
+    AfterSemi = AfterSemi.getLocWithOffset(LineRest);
+  }
+
+  auto [SpawnFID, SpawnOffset] = SM.getDecomposedLoc(SpawnBegin);
+  StringRef SpawnBefore = SM.getBufferData(SpawnFID).substr(0, SpawnOffset);
+  StringRef SpawnIndent =
+      SpawnBefore.substr(SpawnBefore.find_last_of('\n') + 1);
+  if (SpawnIndent.find_first_not_of(" \t") != StringRef::npos)
+    SpawnIndent = "";
+
+  return std::make_pair(
+      FixItHint::CreateInsertion(SpawnBegin,
+                                 (AddText + ";\n" + SpawnIndent).str()),
+      FixItHint::CreateRemoval(CharSourceRange::getCharRange(AddBegin, AfterSemi)));
+}
+
+} // namespace
+
+void WaitgroupAddInTaskCheck::checkModel(ConcurrencyModel &Model) {
+  llvm::DenseSet<const Expr *> Reported;
+  for (const SpawnSite &Spawn : Model.spawns()) {
+    if (!Spawn.Task)
+      continue;
+    const BodyFacts &Facts = Model.factsOf(Spawn.Task.Fn);
+    if (startsCountedTasks(Model, Facts))
+      continue;
+    for (const Op &Add : Facts.Ops) {
+      if (Add.Kind != Role::WaitGroupAdd ||
+          !sharedWithSpawner(Add.Object, Spawn.Task) ||
+          !does(Facts, Role::WaitGroupDone, Add.Object) ||
+          !reportable(Model.astContext(), Add.Site->getBeginLoc()) ||
+          !Reported.insert(Add.Site).second)
+        continue;
+      report(Model, Spawn, Add);
+    }
+  }
+}
+
+void WaitgroupAddInTaskCheck::report(ConcurrencyModel &Model,
+                                     const SpawnSite &Spawn, const Op &Add) {
+  {
+    auto D = diag(Add.Site->getBeginLoc(),
+                  "wait group '%0' is incremented inside the task it counts; "
+                  "'wait' can return before the task has started")
+             << Add.Object->getName();
+    if (auto Fix = moveBeforeSpawn(Model.astContext(), Spawn, Add))
+      D << Fix->first << Fix->second;
+  }
+  if (Add.Via)
+    diag(Add.Via->getLocation(), "'%0' increments the wait group",
+         DiagnosticIDs::Note)
+        << Add.Via->getName();
+  diag(Spawn.Site->getBeginLoc(),
+       "the task is started here; call 'add' before this point",
+       DiagnosticIDs::Note);
+}
+
+} // namespace clang::tidy::csp

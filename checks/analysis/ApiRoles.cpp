@@ -1,0 +1,93 @@
+#include "analysis/ApiRoles.h"
+
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/DeclTemplate.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringExtras.h"
+
+namespace clang::tidy::csp {
+
+llvm::ArrayRef<RoleOption> roleOptions() {
+  static const RoleOption Options[] = {
+      {"SpawnFunctions",
+       "::csp::go;::csp::errgroup::go;::std::async;::std::thread::thread;"
+       "::std::jthread::jthread;::boost::fibers::fiber::fiber",
+       Role::Spawn},
+      {"WaitGroupAddFunctions", "::csp::wait_group::add", Role::WaitGroupAdd},
+      {"WaitGroupDoneFunctions", "::csp::wait_group::done", Role::WaitGroupDone},
+      {"WaitGroupWaitFunctions", "::csp::wait_group::wait", Role::WaitGroupWait},
+  };
+  return Options;
+}
+
+ApiRoles::ApiRoles(ClangTidyCheck::OptionsView &Options)
+    : ApiRoles([&](llvm::StringRef Name, llvm::StringRef Default) {
+        return Options.getLocalOrGlobal(Name, Default).str();
+      }) {}
+
+ApiRoles::ApiRoles(OptionLookup Lookup) {
+  for (const RoleOption &O : roleOptions()) {
+    std::string Value = Lookup(O.Name, O.Default);
+    Fingerprint += O.Name;
+    Fingerprint += '=';
+    Fingerprint += Value;
+    Fingerprint += '\n';
+    llvm::SmallVector<llvm::StringRef, 8> Names;
+    llvm::StringRef(Value).split(Names, ';', -1, /*KeepEmpty=*/false);
+    for (llvm::StringRef Name : Names) {
+      Name = Name.trim();
+      Name.consume_front("::");
+      if (!Name.empty())
+        ByName[Name] = O.R;
+    }
+    RawValues[O.Name] = std::move(Value);
+  }
+}
+
+void ApiRoles::storeOptions(ClangTidyOptions::OptionMap &Opts,
+                            ClangTidyCheck::OptionsView &Options) const {
+  for (const RoleOption &O : roleOptions())
+    Options.store(Opts, O.Name, RawValues.lookup(O.Name));
+}
+
+std::string qualifiedNameForRoles(const NamedDecl *D) {
+  llvm::SmallVector<std::string, 4> Parts;
+  Parts.push_back(D->getDeclName().getAsString());
+  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent()) {
+    if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
+      if (NS->isInline() || NS->isAnonymousNamespace())
+        continue;
+      Parts.push_back(NS->getName().str());
+    } else if (const auto *RD = dyn_cast<RecordDecl>(DC)) {
+      Parts.push_back(RD->getName().str());
+    }
+  }
+  std::string Result;
+  for (auto It = Parts.rbegin(); It != Parts.rend(); ++It) {
+    if (!Result.empty())
+      Result += "::";
+    Result += *It;
+  }
+  return Result;
+}
+
+Role ApiRoles::roleOf(const FunctionDecl *FD) const {
+  if (!FD)
+    return Role::None;
+  FD = FD->getCanonicalDecl();
+  auto [It, Inserted] = Cache.try_emplace(FD, Role::None);
+  if (Inserted)
+    It->second = ByName.lookup(qualifiedNameForRoles(FD));
+  return It->second;
+}
+
+bool ApiRoles::isSpawnType(const CXXRecordDecl *RD) const {
+  if (!RD)
+    return false;
+  for (const CXXConstructorDecl *Ctor : RD->ctors())
+    if (roleOf(Ctor) == Role::Spawn)
+      return true;
+  return false;
+}
+
+} // namespace clang::tidy::csp

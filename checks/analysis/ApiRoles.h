@@ -1,0 +1,85 @@
+//===--- ApiRoles.h - which functions play which concurrency role --------===//
+//
+// The checks never test for a spelling such as `csp::go` or `wg.add`: they ask
+// for the role a callee plays (spawn, wait-group add, channel close, ...).
+// The mapping from fully qualified function names to roles comes from the
+// checks' options, whose defaults describe the csp runtime and the standard
+// library; users add their own APIs in .clang-tidy.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CSP_TIDY_ANALYSIS_APIROLES_H
+#define CSP_TIDY_ANALYSIS_APIROLES_H
+
+#include "clang-tidy/ClangTidyCheck.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <string>
+#include <vector>
+
+namespace clang::tidy::csp {
+
+enum class Role {
+  None,
+  /// Starts a task that runs its callable argument concurrently: csp::go,
+  /// std::thread's constructor, std::async, errgroup::go.
+  Spawn,
+  WaitGroupAdd,
+  WaitGroupDone,
+  WaitGroupWait,
+};
+
+/// One option per role: the option's name, its default value (a
+/// semicolon-separated list of qualified names) and the role it defines.
+struct RoleOption {
+  const char *Name;
+  const char *Default;
+  Role R;
+};
+
+/// The options that define roles, with their defaults. Constructors are named
+/// like `::std::thread::thread`.
+llvm::ArrayRef<RoleOption> roleOptions();
+
+class ApiRoles {
+public:
+  /// Returns the value of the option \p Name, or \p Default.
+  using OptionLookup =
+      llvm::function_ref<std::string(llvm::StringRef Name, llvm::StringRef Default)>;
+
+  explicit ApiRoles(OptionLookup Lookup);
+
+  /// Reads every role option (check-local value first, then the global one),
+  /// so that one `CheckOptions` entry configures all csp checks.
+  explicit ApiRoles(ClangTidyCheck::OptionsView &Options);
+
+  void storeOptions(ClangTidyOptions::OptionMap &Opts,
+                    ClangTidyCheck::OptionsView &Options) const;
+
+  /// The role \p FD plays. Matches template instantiations and methods of
+  /// class template specializations by their template's name.
+  Role roleOf(const FunctionDecl *FD) const;
+
+  /// True if constructing \p RD starts a task (std::thread, std::jthread).
+  bool isSpawnType(const CXXRecordDecl *RD) const;
+
+  /// A stable identity of the configuration, so that checks configured alike
+  /// can share one analysis of the translation unit.
+  const std::string &fingerprint() const { return Fingerprint; }
+
+private:
+  llvm::StringMap<Role> ByName;
+  llvm::StringMap<std::string> RawValues;
+  std::string Fingerprint;
+  mutable llvm::DenseMap<const FunctionDecl *, Role> Cache;
+};
+
+/// "ns::Class::method" for \p D, without template arguments and inline
+/// namespaces, so that one configured name matches libstdc++ and libc++.
+std::string qualifiedNameForRoles(const NamedDecl *D);
+
+} // namespace clang::tidy::csp
+
+#endif

@@ -1,0 +1,50 @@
+# lit configuration for csp-tidy's tests. The build fills in the paths
+# (lit.site.cfg.py); run through CTest or `lit build/test`.
+import os
+import shutil
+
+import lit.formats
+
+config.name = "csp-tidy"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".cpp", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.csp_build_dir, "test")
+# Sources that are not tests: the runtime's own unit tests and the inputs
+# that tests pass to the tools.
+config.excludes = ["runtime", "Inputs", "utils", "CMakeLists.txt"]
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
+for var in ("HOME", "TMPDIR"):
+    if var in os.environ:
+        config.environment[var] = os.environ[var]
+
+runtime_include = os.path.join(config.csp_source_dir, "test", "runtime", "include")
+csp_cxx = "%s -std=c++20 -O1 -g -pthread -I%s" % (config.clangxx, runtime_include)
+
+config.substitutions.append(("%check_csp_tidy", " ".join([
+    config.python, os.path.join(config.csp_source_dir, "test", "check_csp_tidy.py"),
+    "--clang-tidy", config.clang_tidy,
+    "--plugin", config.csp_plugin,
+    "--driver", config.csp_tidy,
+    "--filecheck", os.path.join(config.llvm_tools_dir, "FileCheck"),
+    "--include", runtime_include,
+])))
+config.substitutions.append(("%csp_tidy", config.csp_tidy))
+config.substitutions.append(("%csp_plugin", config.csp_plugin))
+config.substitutions.append(("%clang_tidy", config.clang_tidy))
+config.substitutions.append(("%csp_runtime_include", runtime_include))
+config.substitutions.append(("%csp_source_dir", config.csp_source_dir))
+config.substitutions.append(("%csp_cxx_tsan", csp_cxx + " -fsanitize=thread"))
+config.substitutions.append(("%csp_cxx", csp_cxx))
+config.substitutions.append(("%run_fixture", "%s %s" % (
+    config.python, os.path.join(config.csp_source_dir, "test", "utils", "run_fixture.py"))))
+config.substitutions.append(("%python", config.python))
+
+# The plugin must refuse a clang-tidy of another major version; Debian's
+# default clang-tidy (14) is that other version when it is installed.
+other_tidy = shutil.which("clang-tidy-14")
+if other_tidy:
+    config.available_features.add("other-clang-tidy")
+    config.substitutions.append(("%other_clang_tidy", other_tidy))
