@@ -162,7 +162,7 @@ moveBeforeSpawn(ASTContext &Ctx, const SpawnSite &Spawn, const Op &Add) {
 } // namespace
 
 void WaitgroupAddInTaskCheck::checkModel(ConcurrencyModel &Model) {
-  llvm::DenseSet<const Expr *> Reported;
+  llvm::DenseSet<const Stmt *> Reported;
   for (const SpawnSite &Spawn : Model.spawns()) {
     if (!Spawn.Task)
       continue;

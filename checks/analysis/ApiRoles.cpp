@@ -16,6 +16,27 @@ llvm::ArrayRef<RoleOption> roleOptions() {
       {"WaitGroupAddFunctions", "::csp::wait_group::add", Role::WaitGroupAdd},
       {"WaitGroupDoneFunctions", "::csp::wait_group::done", Role::WaitGroupDone},
       {"WaitGroupWaitFunctions", "::csp::wait_group::wait", Role::WaitGroupWait},
+      {"MakeChannelFunctions", "::csp::make_chan", Role::MakeChannel},
+      {"ChannelSendFunctions", "::csp::chan::send;::csp::send_chan::send",
+       Role::ChannelSend},
+      {"ChannelReceiveFunctions", "::csp::chan::recv;::csp::recv_chan::recv",
+       Role::ChannelReceive},
+      {"ChannelReceiveWithStatusFunctions",
+       "::csp::chan::recv_ok;::csp::recv_chan::recv_ok",
+       Role::ChannelReceiveWithStatus},
+      {"ChannelCloseFunctions", "::csp::chan::close;::csp::send_chan::close",
+       Role::ChannelClose},
+      {"SelectReceiveCaseFunctions", "::csp::recv_case", Role::SelectReceiveCase},
+      {"SelectSendCaseFunctions", "::csp::send_case", Role::SelectSendCase},
+      {"MutexLockFunctions",
+       "::std::mutex::lock;::std::timed_mutex::lock;::std::recursive_mutex::lock;"
+       "::std::shared_mutex::lock",
+       Role::MutexLock},
+      {"ChannelTypes", "::csp::chan;::csp::send_chan;::csp::recv_chan",
+       Role::None, TypeRole::Channel},
+      {"ScopedLockTypes",
+       "::std::lock_guard;::std::unique_lock;::std::scoped_lock",
+       Role::None, TypeRole::ScopedLock},
   };
   return Options;
 }
@@ -37,7 +58,11 @@ ApiRoles::ApiRoles(OptionLookup Lookup) {
     for (llvm::StringRef Name : Names) {
       Name = Name.trim();
       Name.consume_front("::");
-      if (!Name.empty())
+      if (Name.empty())
+        continue;
+      if (O.T != TypeRole::None)
+        TypesByName[Name] = O.T;
+      else
         ByName[Name] = O.R;
     }
     RawValues[O.Name] = std::move(Value);
@@ -79,6 +104,18 @@ Role ApiRoles::roleOf(const FunctionDecl *FD) const {
   if (Inserted)
     It->second = ByName.lookup(qualifiedNameForRoles(FD));
   return It->second;
+}
+
+TypeRole ApiRoles::roleOf(QualType T) const {
+  if (T.isNull())
+    return TypeRole::None;
+  T = T.getNonReferenceType();
+  if (const auto *PT = T->getAs<PointerType>())
+    T = PT->getPointeeType();
+  const auto *RD = T->getAsCXXRecordDecl();
+  if (!RD)
+    return TypeRole::None;
+  return TypesByName.lookup(qualifiedNameForRoles(RD));
 }
 
 bool ApiRoles::isSpawnType(const CXXRecordDecl *RD) const {

@@ -29,6 +29,38 @@ enum class Role {
   WaitGroupAdd,
   WaitGroupDone,
   WaitGroupWait,
+  /// Creates a channel: csp::make_chan.
+  MakeChannel,
+  ChannelSend,
+  /// A receive whose result says nothing about a closed channel: `recv()`.
+  ChannelReceive,
+  /// A receive that reports a closed channel: `recv_ok()`.
+  ChannelReceiveWithStatus,
+  ChannelClose,
+  /// `csp::recv_case(ch, handler)`: a receive whose kind depends on the
+  /// handler: (T, bool) reports closing, (T) does not, () uses no value.
+  SelectReceiveCase,
+  /// `csp::send_case(ch, value, handler)`.
+  SelectSendCase,
+  /// Locks a mutex until a matching unlock: std::mutex::lock.
+  MutexLock,
+  /// Not a function's role but an operation's: a range-for over a channel.
+  ChannelRange,
+};
+
+/// Whether an operation of this kind receives from its channel.
+inline bool isReceive(Role R) {
+  return R == Role::ChannelReceive || R == Role::ChannelReceiveWithStatus ||
+         R == Role::ChannelRange;
+}
+
+/// Roles of types rather than functions.
+enum class TypeRole {
+  None,
+  /// A channel handle: ranging over it receives until it is closed.
+  Channel,
+  /// An RAII lock: while one is alive in a scope, its mutex is held.
+  ScopedLock,
 };
 
 /// One option per role: the option's name, its default value (a
@@ -37,10 +69,12 @@ struct RoleOption {
   const char *Name;
   const char *Default;
   Role R;
+  TypeRole T = TypeRole::None;
 };
 
 /// The options that define roles, with their defaults. Constructors are named
-/// like `::std::thread::thread`.
+/// like `::std::thread::thread`; an option defines either a function role or
+/// a type role.
 llvm::ArrayRef<RoleOption> roleOptions();
 
 class ApiRoles {
@@ -65,12 +99,17 @@ public:
   /// True if constructing \p RD starts a task (std::thread, std::jthread).
   bool isSpawnType(const CXXRecordDecl *RD) const;
 
+  /// The role of a type, looking through references, pointers and
+  /// cv-qualifiers; specializations match by their template's name.
+  TypeRole roleOf(QualType T) const;
+
   /// A stable identity of the configuration, so that checks configured alike
   /// can share one analysis of the translation unit.
   const std::string &fingerprint() const { return Fingerprint; }
 
 private:
   llvm::StringMap<Role> ByName;
+  llvm::StringMap<TypeRole> TypesByName;
   llvm::StringMap<std::string> RawValues;
   std::string Fingerprint;
   mutable llvm::DenseMap<const FunctionDecl *, Role> Cache;

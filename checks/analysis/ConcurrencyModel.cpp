@@ -1,8 +1,8 @@
 #include "analysis/ConcurrencyModel.h"
 
 #include "clang/AST/DeclTemplate.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
-#include "llvm/ADT/DenseSet.h"
 
 namespace clang::tidy::csp {
 
@@ -84,44 +84,233 @@ const CXXRecordDecl *emplacedRecord(const CXXMemberCallExpr *Call) {
   return Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
 }
 
-class SpawnCollector : public RecursiveASTVisitor<SpawnCollector> {
+/// std::move, std::forward, std::ref and std::cref pass their argument on.
+bool isTransparentStdFunction(const FunctionDecl *FD) {
+  return FD && FD->isInStdNamespace() && FD->getIdentifier() &&
+         llvm::is_contained({"move", "forward", "ref", "cref"}, FD->getName());
+}
+
+/// The definition of \p FD that the analysis may look into.
+const FunctionDecl *analysableDefinition(const ASTContext &Ctx,
+                                         const FunctionDecl *FD) {
+  const FunctionDecl *Def = FD ? FD->getDefinition() : nullptr;
+  if (!Def || !Def->hasBody() || inSystemHeader(Ctx, Def->getLocation()))
+    return nullptr;
+  return Def;
+}
+
+/// The call's arguments without a member operator's object.
+llvm::ArrayRef<const Expr *> explicitArgs(const CallExpr *CE) {
+  llvm::ArrayRef<const Expr *> Args(CE->getArgs(), CE->getNumArgs());
+  if (isa<CXXOperatorCallExpr>(CE) &&
+      isa_and_nonnull<CXXMethodDecl>(CE->getDirectCallee()) && !Args.empty())
+    return Args.drop_front();
+  return Args;
+}
+
+const Expr *objectOf(const CallExpr *CE) {
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE))
+    return MC->getImplicitObjectArgument();
+  if (isa<CXXOperatorCallExpr>(CE) &&
+      isa_and_nonnull<CXXMethodDecl>(CE->getDirectCallee()))
+    return CE->getArg(0);
+  // A free function with a role takes its object first.
+  return CE->getNumArgs() ? CE->getArg(0) : nullptr;
+}
+
+} // namespace
+
+/// Walks the translation unit once: bodies, spawns, operations, and which
+/// declarations denote the same channel.
+class TUCollector : public RecursiveASTVisitor<TUCollector> {
 public:
-  SpawnCollector(const ASTContext &Ctx, const ApiRoles &Roles,
-                 std::vector<SpawnSite> &Out)
-      : Ctx(Ctx), Roles(Roles), Out(Out) {}
+  explicit TUCollector(ConcurrencyModel &M) : M(M), Ctx(M.Ctx) {}
+
+  void run() {
+    TraverseAST(Ctx);
+    for (const SpawnSite &S : M.Spawns) {
+      M.SpawnAt[S.Site] = &S;
+      if (S.Task.Lambda)
+        M.TaskLambdas.insert(S.Task.Lambda);
+    }
+    for (auto [Decl, Site] : MadeAt) {
+      ChannelInfo &Info = M.Channels[M.find(Decl)];
+      Info.MadeAt = Site;
+      Info.MadeAs = Decl;
+    }
+    for (const ValueDecl *D : Escaped)
+      M.Channels[M.find(D)].Escapes = true;
+    for (const PlacedOp &P : M.Operations)
+      if (isChannel(P.Operation.Object))
+        M.Channels[M.find(P.Operation.Object)].Ops.push_back(&P);
+  }
 
   bool TraverseDecl(Decl *D) {
     if (D && !isa<TranslationUnitDecl>(D) &&
         inSystemHeader(Ctx, D->getLocation()))
       return true;
-    return RecursiveASTVisitor::TraverseDecl(D);
+    const auto *FD = dyn_cast_or_null<FunctionDecl>(D);
+    if (!FD || !FD->doesThisDeclarationHaveABody())
+      return RecursiveASTVisitor::TraverseDecl(D);
+    M.Bodies.push_back(FD);
+    Body.push_back(FD);
+    bool Result = RecursiveASTVisitor::TraverseDecl(D);
+    Body.pop_back();
+    return Result;
   }
 
-  bool VisitCallExpr(CallExpr *CE) {
-    llvm::ArrayRef<const Expr *> Args(CE->getArgs(), CE->getNumArgs());
-    if (Roles.roleOf(CE->getDirectCallee()) == Role::Spawn) {
-      // A member operator's first argument is its object, not a callable.
-      if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(CE);
-          Op && isa<CXXMethodDecl>(Op->getDirectCallee()))
-        Args = Args.drop_front();
-      add(CE, Args);
-    } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE)) {
-      if (Roles.isSpawnType(emplacedRecord(MC)))
-        add(CE, Args);
+  bool TraverseLambdaExpr(LambdaExpr *L) {
+    M.Bodies.push_back(L->getCallOperator());
+    Body.push_back(L->getCallOperator());
+    bool Result = RecursiveASTVisitor::TraverseLambdaExpr(L);
+    Body.pop_back();
+    return Result;
+  }
+
+  bool TraverseConstructorInitializer(CXXCtorInitializer *Init) {
+    if (Init->getMember())
+      initialize(Init->getMember(), Init->getInit());
+    return RecursiveASTVisitor::TraverseConstructorInitializer(Init);
+  }
+
+  bool VisitVarDecl(VarDecl *V) {
+    if (V->getInit() && !isa<ParmVarDecl>(V))
+      initialize(V, V->getInit());
+    return true;
+  }
+
+  bool VisitInitListExpr(InitListExpr *IL) {
+    const InitListExpr *Semantic = IL->isSemanticForm() ? IL : IL->getSemanticForm();
+    const auto *RD = IL->getType()->getAsRecordDecl();
+    if (!Semantic || !RD)
+      return true;
+    unsigned I = 0;
+    for (const FieldDecl *F : RD->fields()) {
+      if (I >= Semantic->getNumInits())
+        break;
+      initialize(F, Semantic->getInit(I++));
     }
     return true;
   }
 
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (BO->getOpcode() == BO_Assign)
+      if (const ValueDecl *D = ConcurrencyModel::rootObject(BO->getLHS()))
+        initialize(D, BO->getRHS());
+    return true;
+  }
+
+  bool VisitReturnStmt(ReturnStmt *R) {
+    if (R->getRetValue())
+      escape(R->getRetValue());
+    return true;
+  }
+
+  bool VisitCXXForRangeStmt(CXXForRangeStmt *S) {
+    record(S);
+    return true;
+  }
+
+  bool VisitCallExpr(CallExpr *CE) {
+    record(CE);
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    llvm::ArrayRef<const Expr *> Args = explicitArgs(CE);
+    Role R = M.Roles.roleOf(Callee);
+    if (R == Role::Spawn) {
+      addSpawn(CE, Args);
+      return true;
+    }
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE);
+        MC && M.Roles.isSpawnType(emplacedRecord(MC))) {
+      addSpawn(CE, Args);
+      return true;
+    }
+    if (R != Role::None || isTransparentStdFunction(Callee))
+      return true;
+    // Copying one channel handle into another.
+    if (const auto *MD = dyn_cast_or_null<CXXMethodDecl>(Callee);
+        MD && (MD->isCopyAssignmentOperator() || MD->isMoveAssignmentOperator())) {
+      if (const ValueDecl *D = ConcurrencyModel::rootObject(CE->getArg(0)))
+        initialize(D, CE->getArg(1));
+      return true;
+    }
+    passArguments(Callee, Args);
+    return true;
+  }
+
   bool VisitCXXConstructExpr(CXXConstructExpr *CE) {
-    if (Roles.roleOf(CE->getConstructor()) == Role::Spawn)
-      add(CE, llvm::ArrayRef<const Expr *>(CE->getArgs(), CE->getNumArgs()));
+    llvm::ArrayRef<const Expr *> Args(CE->getArgs(), CE->getNumArgs());
+    const CXXConstructorDecl *Ctor = CE->getConstructor();
+    if (M.Roles.roleOf(Ctor) == Role::Spawn) {
+      addSpawn(CE, Args);
+      return true;
+    }
+    // Copying a channel is not handing it over.
+    if (isChannelType(CE->getType()))
+      return true;
+    passArguments(Ctor, Args);
     return true;
   }
 
 private:
+  bool isChannelType(QualType T) const {
+    return M.Roles.roleOf(T) == TypeRole::Channel;
+  }
+  bool isChannel(const ValueDecl *D) const {
+    return D && isChannelType(D->getType());
+  }
+
+  void record(const Stmt *S) {
+    if (Body.empty())
+      return;
+    if (std::optional<Op> O = M.classify(S))
+      M.Operations.push_back({*O, Body.back()});
+  }
+
+  /// \p D takes the value of \p Init: a new channel, or another name for one.
+  void initialize(const ValueDecl *D, const Expr *Init) {
+    if (!isChannel(D) || !Init)
+      return;
+    const auto *Call = dyn_cast<CallExpr>(Init->IgnoreImplicit()->IgnoreParens());
+    if (Call && M.Roles.roleOf(Call->getDirectCallee()) == Role::MakeChannel) {
+      MadeAt.emplace_back(D, Call);
+      return;
+    }
+    if (const ValueDecl *From = ConcurrencyModel::rootObject(Init))
+      M.unite(D, From);
+  }
+
+  void escape(const Expr *E) {
+    if (isChannelType(E->getType()))
+      if (const ValueDecl *D = ConcurrencyModel::rootObject(E))
+        Escaped.push_back(D);
+  }
+
+  /// A channel passed to a function that is analysed becomes its
+  /// parameter; passed to one that is not, it escapes.
+  void passArguments(const FunctionDecl *Callee,
+                     llvm::ArrayRef<const Expr *> Args) {
+    const FunctionDecl *Def = analysableDefinition(Ctx, Callee);
+    for (unsigned I = 0; I < Args.size(); ++I) {
+      if (!isChannelType(Args[I]->getType()))
+        continue;
+      if (Def && I < Def->getNumParams())
+        bind(Def->getParamDecl(I), Args[I]);
+      else
+        escape(Args[I]);
+    }
+  }
+
+  void bind(const ParmVarDecl *P, const Expr *Arg) {
+    if (!isChannel(P))
+      return;
+    if (const ValueDecl *D = ConcurrencyModel::rootObject(Arg))
+      M.unite(P, D);
+  }
+
   /// The task is the first argument that resolves to a callable (std::async
   /// takes a launch policy first); the rest are bound to its parameters.
-  void add(const Expr *Site, llvm::ArrayRef<const Expr *> Args) {
+  void addSpawn(const Expr *Site, llvm::ArrayRef<const Expr *> Args) {
     for (unsigned I = 0; I < Args.size(); ++I) {
       Callable Task = ConcurrencyModel::resolveCallable(Args[I]);
       if (!Task.Fn)
@@ -134,23 +323,32 @@ private:
         Rest = Rest.drop_front();
       SpawnSite S;
       S.Site = Site;
+      S.Spawner = Body.empty() ? nullptr : Body.back();
       S.Task = Task;
       S.BoundArgs.assign(Rest.begin(), Rest.end());
-      Out.push_back(std::move(S));
+      for (unsigned P = 0; P < S.BoundArgs.size() && P < Task.Fn->getNumParams(); ++P)
+        bind(Task.Fn->getParamDecl(P), S.BoundArgs[P]);
+      M.Spawns.push_back(std::move(S));
       return;
     }
+    for (const Expr *Arg : Args)
+      escape(Arg);
   }
 
-  const ASTContext &Ctx;
-  const ApiRoles &Roles;
-  std::vector<SpawnSite> &Out;
+  ConcurrencyModel &M;
+  ASTContext &Ctx;
+  llvm::SmallVector<const FunctionDecl *, 8> Body;
+  std::vector<std::pair<const ValueDecl *, const Expr *>> MadeAt;
+  std::vector<const ValueDecl *> Escaped;
 };
+
+namespace {
 
 /// Walks one body and records what it does by itself.
 class FactsWalker : public RecursiveASTVisitor<FactsWalker> {
 public:
   FactsWalker(ConcurrencyModel &Model, const FunctionDecl *Fn,
-              const llvm::DenseMap<const Expr *, const SpawnSite *> &SpawnAt,
+              const llvm::DenseMap<const Stmt *, const SpawnSite *> &SpawnAt,
               const llvm::DenseSet<const LambdaExpr *> &TaskLambdas,
               BodyFacts &Out)
       : Model(Model), Fn(Fn), SpawnAt(SpawnAt), TaskLambdas(TaskLambdas),
@@ -169,47 +367,37 @@ public:
     return true;
   }
 
+  bool VisitCXXForRangeStmt(CXXForRangeStmt *S) {
+    if (std::optional<Op> O = Model.classify(S))
+      Out.Ops.push_back(*O);
+    return true;
+  }
+
   bool VisitCallExpr(CallExpr *CE) {
     noteSpawn(CE);
+    if (std::optional<Op> O = Model.classify(CE)) {
+      Out.Ops.push_back(*O);
+      return true;
+    }
     const FunctionDecl *Callee = CE->getDirectCallee();
-    if (!Callee)
-      return true;
-    llvm::ArrayRef<const Expr *> Args(CE->getArgs(), CE->getNumArgs());
-    const Expr *Object = nullptr;
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE)) {
-      Object = MC->getImplicitObjectArgument();
-    } else if (isa<CXXOperatorCallExpr>(CE) && isa<CXXMethodDecl>(Callee)) {
-      Object = Args.front();
-      Args = Args.drop_front();
-    }
-
-    Role R = Model.roles().roleOf(Callee);
-    if (R != Role::None && R != Role::Spawn) {
-      // A free function may play a role too; its object is its first
-      // argument.
-      const Expr *Target = Object ? Object : (Args.empty() ? nullptr : Args[0]);
-      if (const ValueDecl *D = ConcurrencyModel::rootObject(Target))
-        Out.Ops.push_back({R, CE, D, nullptr});
-      return true;
-    }
-    if (R == Role::None && Callee != Fn)
-      summarize(CE, Callee, Args);
+    if (Callee && Callee != Fn &&
+        Model.roles().roleOf(Callee) == Role::None)
+      summarize(CE, Callee, explicitArgs(CE));
     return true;
   }
 
 private:
-  void noteSpawn(const Expr *E) {
-    if (const SpawnSite *S = SpawnAt.lookup(E))
-      Out.Spawns.push_back(S);
+  void noteSpawn(const Stmt *S) {
+    if (const SpawnSite *Spawn = SpawnAt.lookup(S))
+      Out.Spawns.push_back(Spawn);
   }
 
   /// Applies what \p Callee does to its parameters and to fields and globals
   /// at the call.
   void summarize(const CallExpr *CE, const FunctionDecl *Callee,
                  llvm::ArrayRef<const Expr *> Args) {
-    const FunctionDecl *Def = Callee->getDefinition();
-    if (!Def || !Def->hasBody() ||
-        inSystemHeader(Model.astContext(), Def->getLocation()))
+    const FunctionDecl *Def = analysableDefinition(Model.astContext(), Callee);
+    if (!Def)
       return;
     for (const Op &Inner : Model.factsOf(Def).Ops) {
       const ValueDecl *D = Inner.Object;
@@ -230,25 +418,64 @@ private:
 
   ConcurrencyModel &Model;
   const FunctionDecl *Fn;
-  const llvm::DenseMap<const Expr *, const SpawnSite *> &SpawnAt;
+  const llvm::DenseMap<const Stmt *, const SpawnSite *> &SpawnAt;
   const llvm::DenseSet<const LambdaExpr *> &TaskLambdas;
   BodyFacts &Out;
 };
 
 } // namespace
 
+struct ConcurrencyModel::CFGInfo {
+  std::unique_ptr<CFG> Graph;
+  /// Each statement's block and position in it.
+  llvm::DenseMap<const Stmt *, std::pair<const CFGBlock *, unsigned>> Where;
+};
+
 ConcurrencyModel::ConcurrencyModel(ASTContext &Ctx, ApiRoles Roles)
     : Ctx(Ctx), Roles(std::move(Roles)) {
-  collectSpawns();
+  TUCollector(*this).run();
 }
 
-void ConcurrencyModel::collectSpawns() {
-  SpawnCollector(Ctx, Roles, Spawns).TraverseAST(Ctx);
-  for (const SpawnSite &S : Spawns) {
-    SpawnAt[S.Site] = &S;
-    if (S.Task.Lambda)
-      TaskLambdas.insert(S.Task.Lambda);
+ConcurrencyModel::~ConcurrencyModel() = default;
+
+std::optional<Op> ConcurrencyModel::classify(const Stmt *S) const {
+  if (const auto *Range = dyn_cast<CXXForRangeStmt>(S)) {
+    const Expr *Init = Range->getRangeInit();
+    if (Init && Roles.roleOf(Init->getType()) == TypeRole::Channel)
+      if (const ValueDecl *D = rootObject(Init))
+        return Op{Role::ChannelRange, S, D, nullptr};
+    return std::nullopt;
   }
+  const auto *CE = dyn_cast<CallExpr>(S);
+  if (!CE)
+    return std::nullopt;
+  Role R = Roles.roleOf(CE->getDirectCallee());
+  switch (R) {
+  case Role::None:
+  case Role::Spawn:
+  case Role::MakeChannel:
+  case Role::ChannelRange:
+    return std::nullopt;
+  case Role::SelectReceiveCase: {
+    // The handler's parameters say what the case does with the value: only
+    // (T) uses it without knowing whether the channel was closed.
+    if (CE->getNumArgs() < 2)
+      return std::nullopt;
+    Callable Handler = resolveCallable(CE->getArg(1));
+    R = Handler.Fn && Handler.Fn->getNumParams() == 1
+            ? Role::ChannelReceive
+            : Role::ChannelReceiveWithStatus;
+    break;
+  }
+  case Role::SelectSendCase:
+    R = Role::ChannelSend;
+    break;
+  default:
+    break;
+  }
+  if (const ValueDecl *D = rootObject(objectOf(CE)))
+    return Op{R, S, D, nullptr};
+  return std::nullopt;
 }
 
 const BodyFacts &ConcurrencyModel::factsOf(const FunctionDecl *Fn) {
@@ -267,9 +494,110 @@ const BodyFacts &ConcurrencyModel::factsOf(const FunctionDecl *Fn) {
   return *Slot;
 }
 
+const ValueDecl *ConcurrencyModel::find(const ValueDecl *D) const {
+  const ValueDecl *Root = D;
+  for (auto It = Parent.find(Root); It != Parent.end() && It->second != Root;
+       It = Parent.find(Root))
+    Root = It->second;
+  // Path compression keeps later lookups short.
+  while (D != Root) {
+    auto It = Parent.find(D);
+    if (It == Parent.end())
+      break;
+    const ValueDecl *Next = It->second;
+    It->second = Root;
+    D = Next;
+  }
+  return Root;
+}
+
+void ConcurrencyModel::unite(const ValueDecl *A, const ValueDecl *B) {
+  const ValueDecl *RA = find(A), *RB = find(B);
+  if (RA != RB)
+    Parent[RA] = RB;
+}
+
+const ChannelInfo *ConcurrencyModel::channel(const ValueDecl *D) const {
+  static const ChannelInfo Unknown;
+  if (!D || Roles.roleOf(D->getType()) != TypeRole::Channel)
+    return nullptr;
+  auto It = Channels.find(find(D));
+  return It == Channels.end() ? &Unknown : &It->second;
+}
+
+bool ConcurrencyModel::sameChannel(const ValueDecl *A,
+                                   const ValueDecl *B) const {
+  return A && B && find(A) == find(B);
+}
+
+const CFG *ConcurrencyModel::cfgOf(const FunctionDecl *Fn) {
+  std::unique_ptr<CFGInfo> &Info = CFGs[Fn];
+  if (!Info) {
+    Info = std::make_unique<CFGInfo>();
+    CFG::BuildOptions Options;
+    if (Fn->hasBody())
+      Info->Graph = CFG::buildCFG(Fn, const_cast<Stmt *>(Fn->getBody()),
+                                  &Ctx, Options);
+    if (Info->Graph)
+      for (const CFGBlock *Block : *Info->Graph) {
+        unsigned Index = 0;
+        for (const CFGElement &E : *Block) {
+          if (std::optional<CFGStmt> S = E.getAs<CFGStmt>())
+            Info->Where.try_emplace(S->getStmt(), Block, Index);
+          ++Index;
+        }
+      }
+  }
+  return Info->Graph.get();
+}
+
+bool ConcurrencyModel::canReach(const FunctionDecl *Fn, const Stmt *From,
+                                const Stmt *To) {
+  if (!cfgOf(Fn))
+    return false;
+  const CFGInfo &Info = *CFGs[Fn];
+  auto F = Info.Where.find(From), T = Info.Where.find(To);
+  if (F == Info.Where.end() || T == Info.Where.end())
+    return false;
+  const CFGBlock *Start = F->second.first, *Target = T->second.first;
+  if (Start == Target && T->second.second > F->second.second)
+    return true;
+  llvm::SmallVector<const CFGBlock *, 16> Work;
+  llvm::DenseSet<const CFGBlock *> Seen;
+  for (const CFGBlock *Succ : Start->succs())
+    if (Succ && Seen.insert(Succ).second)
+      Work.push_back(Succ);
+  while (!Work.empty()) {
+    const CFGBlock *B = Work.pop_back_val();
+    if (B == Target)
+      return true;
+    for (const CFGBlock *Succ : B->succs())
+      if (Succ && Seen.insert(Succ).second)
+        Work.push_back(Succ);
+  }
+  return false;
+}
+
+bool ConcurrencyModel::inLoop(const Stmt *S, const FunctionDecl *Body) const {
+  DynTypedNode Node = DynTypedNode::create(*S);
+  for (unsigned Depth = 0; Depth < 64; ++Depth) {
+    auto Parents = Ctx.getParents(Node);
+    if (Parents.empty())
+      return false;
+    Node = Parents[0];
+    if (Node.get<ForStmt>() || Node.get<WhileStmt>() || Node.get<DoStmt>() ||
+        Node.get<CXXForRangeStmt>())
+      return true;
+    if (Node.get<LambdaExpr>() || Node.get<FunctionDecl>() ||
+        Node.get<Stmt>() == Body->getBody())
+      return false;
+  }
+  return false;
+}
+
 const ValueDecl *ConcurrencyModel::rootObject(const Expr *E) {
-  for (unsigned Depth = 0; E && Depth < 8; ++Depth) {
-    E = E->IgnoreParenImpCasts();
+  for (unsigned Depth = 0; E && Depth < 12; ++Depth) {
+    E = E->IgnoreImplicit()->IgnoreParens();
     if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
       return isa<VarDecl>(DRE->getDecl()) ? DRE->getDecl() : nullptr;
     if (const auto *ME = dyn_cast<MemberExpr>(E))
@@ -280,6 +608,20 @@ const ValueDecl *ConcurrencyModel::rootObject(const Expr *E) {
       E = UO->getSubExpr();
       continue;
     }
+    // A copy of a handle, or a view of it (chan -> send_chan), is the same
+    // object.
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(E)) {
+      if (Construct->getNumArgs() != 1)
+        return nullptr;
+      E = Construct->getArg(0);
+      continue;
+    }
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      if (!isa_and_nonnull<CXXConversionDecl>(MC->getMethodDecl()))
+        return nullptr;
+      E = MC->getImplicitObjectArgument();
+      continue;
+    }
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
       // Smart pointers: `*p`, `p->`.
       if (Op->getOperator() != OO_Star && Op->getOperator() != OO_Arrow)
@@ -288,10 +630,8 @@ const ValueDecl *ConcurrencyModel::rootObject(const Expr *E) {
       continue;
     }
     if (const auto *CE = dyn_cast<CallExpr>(E)) {
-      const FunctionDecl *FD = CE->getDirectCallee();
-      if (!FD || CE->getNumArgs() != 1 || !FD->isInStdNamespace() ||
-          !FD->getIdentifier() ||
-          (FD->getName() != "ref" && FD->getName() != "cref"))
+      if (CE->getNumArgs() != 1 ||
+          !isTransparentStdFunction(CE->getDirectCallee()))
         return nullptr;
       E = CE->getArg(0);
       continue;

@@ -1,14 +1,20 @@
 //===--- ConcurrencyModel.h - the facts every csp check queries ----------===//
 //
-// One analysis of a translation unit, shared by all csp checks: where tasks
-// are started and which code each one runs, and what each body does, by role,
-// to the objects it can reach (its own statements, the lambdas it calls, and
-// the helper functions it passes objects to, through per-function summaries).
+// One analysis of a translation unit, shared by all csp checks:
+//  - where tasks are started and which code each one runs;
+//  - what each body does, by role, to the objects it names: its own
+//    statements, the lambdas it runs in place, and the helper functions it
+//    calls (through per-function summaries of what they do to their
+//    parameters);
+//  - which declarations denote the same channel (a variable, the parameters
+//    it is passed to, the fields it is stored in), where that channel was
+//    made, every operation on it, and whether it escapes to code the
+//    analysis cannot see;
+//  - Clang's CFG of a body, for checks about order and paths.
 //
-// Objects are identified by their declaration: a variable, a parameter or a
-// field. Two accesses to the same field through different objects are the
-// same object here; that is the price of a cheap, local analysis and the
-// checks only draw conclusions that hold within one callable.
+// Objects are identified by their declaration. Two accesses to the same
+// field through different objects are the same object here; that is the
+// price of a cheap analysis, and the checks stay silent where it matters.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,12 +24,14 @@
 #include "analysis/ApiRoles.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/Analysis/CFG.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace clang::tidy::csp {
@@ -46,6 +54,8 @@ struct SpawnSite {
   /// The spawn: a call (csp::go, std::async, emplace_back of a thread) or a
   /// constructor call (std::thread).
   const Expr *Site = nullptr;
+  /// The body the spawn is written in.
+  const FunctionDecl *Spawner = nullptr;
   Callable Task;
   /// The arguments bound to the task's parameters, in order.
   llvm::SmallVector<const Expr *, 4> BoundArgs;
@@ -54,9 +64,9 @@ struct SpawnSite {
 /// An operation of some role on a tracked object.
 struct Op {
   Role Kind = Role::None;
-  /// Where it happens in the body that was analysed: the API call itself, or
-  /// the call to the helper that performs it.
-  const Expr *Site = nullptr;
+  /// Where it happens in the body that was analysed: the API call (or range
+  /// loop) itself, or the call to the helper that performs it.
+  const Stmt *Site = nullptr;
   const ValueDecl *Object = nullptr;
   /// The helper function the operation happens in, if not directly.
   const FunctionDecl *Via = nullptr;
@@ -69,9 +79,29 @@ struct BodyFacts {
   std::vector<const SpawnSite *> Spawns;
 };
 
+/// An operation written in some body, as the TU-wide list records it.
+struct PlacedOp {
+  Op Operation;
+  /// The function or lambda call operator whose body contains the site.
+  const FunctionDecl *Body = nullptr;
+};
+
+/// The declarations that denote one channel, and what happens to it.
+struct ChannelInfo {
+  /// Where the channel is made (`auto jobs = csp::make_chan<int>()`), if in
+  /// this translation unit.
+  const Expr *MadeAt = nullptr;
+  const ValueDecl *MadeAs = nullptr;
+  /// It is passed to, stored in or returned to code not analysed here.
+  bool Escapes = false;
+  /// Every direct operation on any of its declarations.
+  std::vector<const PlacedOp *> Ops;
+};
+
 class ConcurrencyModel {
 public:
   ConcurrencyModel(ASTContext &Ctx, ApiRoles Roles);
+  ~ConcurrencyModel();
 
   const ApiRoles &roles() const { return Roles; }
   ASTContext &astContext() const { return Ctx; }
@@ -79,26 +109,65 @@ public:
   /// Every spawn outside system headers whose task could be resolved.
   const std::vector<SpawnSite> &spawns() const { return Spawns; }
 
+  /// Every function and lambda body outside system headers.
+  const std::vector<const FunctionDecl *> &bodies() const { return Bodies; }
+
+  /// Every operation with a role written outside system headers.
+  const std::vector<PlacedOp> &operations() const { return Operations; }
+
   /// Facts of \p Fn's body, computed once.
   const BodyFacts &factsOf(const FunctionDecl *Fn);
 
+  /// The channel \p D denotes, or null if it is not a channel.
+  const ChannelInfo *channel(const ValueDecl *D) const;
+
+  /// Whether \p A and \p B denote the same channel.
+  bool sameChannel(const ValueDecl *A, const ValueDecl *B) const;
+
+  /// Clang's CFG of \p Fn's body, built once; null if it cannot be built.
+  const CFG *cfgOf(const FunctionDecl *Fn);
+
+  /// Whether, in \p Fn's body, control can flow from \p From (after it is
+  /// evaluated) to \p To; `From == To` asks whether it can run twice.
+  /// False when either is not an element of the CFG (e.g. inside a lambda).
+  bool canReach(const FunctionDecl *Fn, const Stmt *From, const Stmt *To);
+
+  /// Whether \p S runs in a loop of \p Body (not counting loops outside the
+  /// body, such as the caller's).
+  bool inLoop(const Stmt *S, const FunctionDecl *Body) const;
+
   /// The declaration an expression denotes as an object: `wg`, `*p`, `p->`,
-  /// `&wg`, `this->wg_`, `std::ref(wg)`; null if it is not that simple.
+  /// `&wg`, `this->wg_`, `std::ref(wg)`, `std::move(ch)`, a copy or view of a
+  /// channel; null if it is not that simple.
   static const ValueDecl *rootObject(const Expr *E);
 
   /// Resolves the callable an argument of a spawn denotes.
   static Callable resolveCallable(const Expr *E);
 
+  /// The operation \p S performs by itself, if it has a role: an API call or
+  /// a range-for over a channel.
+  std::optional<Op> classify(const Stmt *S) const;
+
 private:
-  void collectSpawns();
+  friend class TUCollector;
+  struct CFGInfo;
+
   std::unique_ptr<BodyFacts> computeFacts(const FunctionDecl *Fn);
+  const ValueDecl *find(const ValueDecl *D) const;
+  void unite(const ValueDecl *A, const ValueDecl *B);
 
   ASTContext &Ctx;
   ApiRoles Roles;
   std::vector<SpawnSite> Spawns;
-  llvm::DenseMap<const Expr *, const SpawnSite *> SpawnAt;
+  std::vector<const FunctionDecl *> Bodies;
+  std::vector<PlacedOp> Operations;
+  llvm::DenseMap<const Stmt *, const SpawnSite *> SpawnAt;
   llvm::DenseSet<const LambdaExpr *> TaskLambdas;
   llvm::DenseMap<const FunctionDecl *, std::unique_ptr<BodyFacts>> Facts;
+  /// Union-find over channel declarations; a root maps to its info.
+  mutable llvm::DenseMap<const ValueDecl *, const ValueDecl *> Parent;
+  llvm::DenseMap<const ValueDecl *, ChannelInfo> Channels;
+  llvm::DenseMap<const FunctionDecl *, std::unique_ptr<CFGInfo>> CFGs;
 };
 
 /// Owns the model of the translation unit being analysed, so that every csp

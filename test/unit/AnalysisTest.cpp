@@ -2,6 +2,7 @@
 // callables a spawn resolves to, and helper summaries.
 #include "analysis/ConcurrencyModel.h"
 
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Frontend/ASTUnit.h"
 #include "clang/Tooling/Tooling.h"
 #include "gtest/gtest.h"
@@ -15,7 +16,15 @@ constexpr const char *Prelude = R"cpp(
 namespace csp {
 class wait_group { public: void add(int); void done(); void wait(); };
 template <class F, class... A> void go(F &&f, A &&...a) {}
-template <class T> class chan { public: void send(T) const; };
+template <class T> class recv_chan { public: T recv() const; T *begin() const; T *end() const; };
+template <class T> class chan {
+public:
+  void send(T) const; T recv() const; void close() const;
+  T *begin() const; T *end() const;
+  operator recv_chan<T>() const;
+};
+template <class T> chan<T> make_chan(unsigned long capacity = 0);
+template <class T, class H> int recv_case(const chan<T> &, H) { return 0; }
 }
 namespace std { inline namespace __1 {
 class thread { public: template <class F, class... A> explicit thread(F &&, A &&...) {} };
@@ -58,9 +67,11 @@ TEST(ApiRolesTest, MatchesTemplatesAndInlineNamespacesByName) {
   )cpp");
   EXPECT_EQ(A.Model->spawns().size(), 1u);
   const BodyFacts &F = A.Model->factsOf(function(A.AST->getASTContext(), "f"));
-  ASSERT_EQ(F.Ops.size(), 1u);
-  EXPECT_EQ(F.Ops[0].Kind, Role::WaitGroupAdd);
-  EXPECT_EQ(F.Ops[0].Object->getName(), "wg");
+  ASSERT_EQ(F.Ops.size(), 2u);
+  EXPECT_EQ(F.Ops[0].Kind, Role::ChannelSend) << "a method of chan<int>";
+  EXPECT_EQ(F.Ops[0].Object->getName(), "c");
+  EXPECT_EQ(F.Ops[1].Kind, Role::WaitGroupAdd);
+  EXPECT_EQ(F.Ops[1].Object->getName(), "wg");
   ASSERT_EQ(F.Spawns.size(), 1u);
 }
 
@@ -134,6 +145,90 @@ TEST(ConcurrencyModelTest, RecursionTerminates) {
   const BodyFacts &F = A.Model->factsOf(function(A.AST->getASTContext(), "walk"));
   ASSERT_EQ(F.Ops.size(), 1u);
   EXPECT_EQ(F.Ops[0].Kind, Role::WaitGroupDone);
+}
+
+const ValueDecl *variable(ASTContext &Ctx, llvm::StringRef Name) {
+  const ValueDecl *Found = nullptr;
+  struct Finder : RecursiveASTVisitor<Finder> {
+    llvm::StringRef Name;
+    const ValueDecl *&Found;
+    Finder(llvm::StringRef N, const ValueDecl *&F) : Name(N), Found(F) {}
+    bool VisitVarDecl(VarDecl *V) {
+      if (V->getName() == Name)
+        Found = V;
+      return true;
+    }
+  } F(Name, Found);
+  F.TraverseAST(Ctx);
+  return Found;
+}
+
+TEST(ConcurrencyModelTest, FollowsAChannelThroughParametersAndViews) {
+  Analysed A = analyse(R"cpp(
+    void consume(csp::recv_chan<int> in) { for (int v : in) {} }
+    void produce(csp::chan<int> out) { out.send(1); out.close(); }
+    void hidden(csp::chan<int>);
+    void f() {
+      auto jobs = csp::make_chan<int>();
+      csp::go(consume, jobs);
+      produce(jobs);
+      auto other = csp::make_chan<int>();
+      hidden(other);
+    }
+  )cpp");
+  ASTContext &Ctx = A.AST->getASTContext();
+  const ValueDecl *Jobs = variable(Ctx, "jobs");
+  const ValueDecl *In = variable(Ctx, "in");
+  const ValueDecl *Out = variable(Ctx, "out");
+  EXPECT_TRUE(A.Model->sameChannel(Jobs, In)) << "bound by the spawn, as a view";
+  EXPECT_TRUE(A.Model->sameChannel(Jobs, Out)) << "passed to a helper";
+  const ChannelInfo *Info = A.Model->channel(Jobs);
+  ASSERT_TRUE(Info);
+  EXPECT_TRUE(Info->MadeAt);
+  EXPECT_FALSE(Info->Escapes);
+  std::vector<Role> Kinds;
+  for (const PlacedOp *P : Info->Ops)
+    Kinds.push_back(P->Operation.Kind);
+  EXPECT_EQ(Kinds, (std::vector<Role>{Role::ChannelRange, Role::ChannelSend,
+                                      Role::ChannelClose}));
+  EXPECT_TRUE(A.Model->channel(variable(Ctx, "other"))->Escapes);
+  EXPECT_FALSE(A.Model->sameChannel(Jobs, variable(Ctx, "other")));
+}
+
+TEST(ConcurrencyModelTest, SelectCasesAreReceivesByTheirHandler) {
+  Analysed A = analyse(R"cpp(
+    void f(csp::chan<int> c) {
+      csp::recv_case(c, [](int v) {});
+      csp::recv_case(c, [](int v, bool ok) {});
+      csp::recv_case(c, [] {});
+    }
+  )cpp");
+  const BodyFacts &F = A.Model->factsOf(function(A.AST->getASTContext(), "f"));
+  ASSERT_EQ(F.Ops.size(), 3u);
+  EXPECT_EQ(F.Ops[0].Kind, Role::ChannelReceive);
+  EXPECT_EQ(F.Ops[1].Kind, Role::ChannelReceiveWithStatus);
+  EXPECT_EQ(F.Ops[2].Kind, Role::ChannelReceiveWithStatus);
+}
+
+TEST(ConcurrencyModelTest, PathsAndLoopsComeFromTheCFG) {
+  Analysed A = analyse(R"cpp(
+    void f(csp::chan<int> c, bool b) {
+      if (b) { c.close(); return; }
+      c.close();
+      for (int i = 0; i < 2; ++i) c.send(i);
+    }
+  )cpp");
+  const FunctionDecl *F = function(A.AST->getASTContext(), "f");
+  const BodyFacts &Facts = A.Model->factsOf(F);
+  ASSERT_EQ(Facts.Ops.size(), 3u);
+  const Stmt *First = Facts.Ops[0].Site, *Second = Facts.Ops[1].Site,
+             *Send = Facts.Ops[2].Site;
+  EXPECT_FALSE(A.Model->canReach(F, First, Second)) << "close, then return";
+  EXPECT_TRUE(A.Model->canReach(F, Second, Send));
+  EXPECT_FALSE(A.Model->canReach(F, Second, Second));
+  EXPECT_TRUE(A.Model->canReach(F, Send, Send)) << "a loop runs it again";
+  EXPECT_TRUE(A.Model->inLoop(Send, F));
+  EXPECT_FALSE(A.Model->inLoop(Second, F));
 }
 
 } // namespace
