@@ -1,6 +1,11 @@
 //===--- CspTidyModule.cpp - the csp clang-tidy module --------------------===//
 
+#include "ChannelNeverClosedCheck.h"
+#include "CloseByReceiverCheck.h"
 #include "CspCheckBase.h"
+#include "DoubleCloseCheck.h"
+#include "SharedCounterRaceCheck.h"
+#include "UncheckedReceiveCheck.h"
 #include "WaitgroupAddInTaskCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
@@ -14,6 +19,11 @@ public:
     // One cache per module instance: every csp check of a run shares the
     // analysis of the translation unit being checked.
     auto Cache = std::make_shared<ModelCache>();
+    add<ChannelNeverClosedCheck>(Factories, "csp-channel-never-closed", Cache);
+    add<CloseByReceiverCheck>(Factories, "csp-close-by-receiver", Cache);
+    add<DoubleCloseCheck>(Factories, "csp-double-close", Cache);
+    add<SharedCounterRaceCheck>(Factories, "csp-shared-counter-race", Cache);
+    add<UncheckedReceiveCheck>(Factories, "csp-unchecked-receive", Cache);
     add<WaitgroupAddInTaskCheck>(Factories, "csp-waitgroup-add-in-task", Cache);
   }
 

@@ -578,19 +578,55 @@ bool ConcurrencyModel::canReach(const FunctionDecl *Fn, const Stmt *From,
   return false;
 }
 
-bool ConcurrencyModel::inLoop(const Stmt *S, const FunctionDecl *Body) const {
+const Stmt *ConcurrencyModel::enclosingLoop(const Stmt *S,
+                                            const FunctionDecl *Body) const {
+  DynTypedNode Node = DynTypedNode::create(*S);
+  for (unsigned Depth = 0; Depth < 64; ++Depth) {
+    auto Parents = Ctx.getParents(Node);
+    if (Parents.empty())
+      return nullptr;
+    Node = Parents[0];
+    const Stmt *P = Node.get<Stmt>();
+    if (P && (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(P)))
+      return P;
+    if (Node.get<LambdaExpr>() || Node.get<FunctionDecl>() ||
+        (P && P == Body->getBody()))
+      return nullptr;
+  }
+  return nullptr;
+}
+
+bool ConcurrencyModel::lockHeldAt(const Stmt *S,
+                                  const FunctionDecl *Body) const {
+  auto Locks = [&](const Stmt *Earlier) {
+    if (const auto *DS = dyn_cast<DeclStmt>(Earlier))
+      return llvm::any_of(DS->decls(), [&](const Decl *D) {
+        const auto *V = dyn_cast<VarDecl>(D);
+        return V && Roles.roleOf(V->getType()) == TypeRole::ScopedLock;
+      });
+    const auto *E = dyn_cast<Expr>(Earlier);
+    const auto *CE = E ? dyn_cast<CallExpr>(E->IgnoreImplicit()) : nullptr;
+    return CE && Roles.roleOf(CE->getDirectCallee()) == Role::MutexLock;
+  };
   DynTypedNode Node = DynTypedNode::create(*S);
   for (unsigned Depth = 0; Depth < 64; ++Depth) {
     auto Parents = Ctx.getParents(Node);
     if (Parents.empty())
       return false;
-    Node = Parents[0];
-    if (Node.get<ForStmt>() || Node.get<WhileStmt>() || Node.get<DoStmt>() ||
-        Node.get<CXXForRangeStmt>())
-      return true;
-    if (Node.get<LambdaExpr>() || Node.get<FunctionDecl>() ||
-        Node.get<Stmt>() == Body->getBody())
+    if (const auto *Block = Parents[0].get<CompoundStmt>()) {
+      const Stmt *Child = Node.get<Stmt>();
+      for (const Stmt *Earlier : Block->body()) {
+        if (Earlier == Child)
+          break;
+        if (Locks(Earlier))
+          return true;
+      }
+      if (Block == Body->getBody())
+        return false;
+    }
+    if (Parents[0].get<LambdaExpr>() || Parents[0].get<FunctionDecl>())
       return false;
+    Node = Parents[0];
   }
   return false;
 }

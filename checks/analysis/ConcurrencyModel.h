@@ -132,9 +132,14 @@ public:
   /// False when either is not an element of the CFG (e.g. inside a lambda).
   bool canReach(const FunctionDecl *Fn, const Stmt *From, const Stmt *To);
 
-  /// Whether \p S runs in a loop of \p Body (not counting loops outside the
-  /// body, such as the caller's).
-  bool inLoop(const Stmt *S, const FunctionDecl *Body) const;
+  /// The innermost loop of \p Body that \p S runs in, or null (loops
+  /// outside the body, such as the caller's, do not count).
+  const Stmt *enclosingLoop(const Stmt *S, const FunctionDecl *Body) const;
+
+  /// Whether a mutex is held where \p S runs in \p Body: an RAII lock
+  /// declared earlier in an enclosing block, or a mutex locked by an earlier
+  /// statement of an enclosing block. Lexical, so it errs towards "held".
+  bool lockHeldAt(const Stmt *S, const FunctionDecl *Body) const;
 
   /// The declaration an expression denotes as an object: `wg`, `*p`, `p->`,
   /// `&wg`, `this->wg_`, `std::ref(wg)`, `std::move(ch)`, a copy or view of a

@@ -227,8 +227,8 @@ TEST(ConcurrencyModelTest, PathsAndLoopsComeFromTheCFG) {
   EXPECT_TRUE(A.Model->canReach(F, Second, Send));
   EXPECT_FALSE(A.Model->canReach(F, Second, Second));
   EXPECT_TRUE(A.Model->canReach(F, Send, Send)) << "a loop runs it again";
-  EXPECT_TRUE(A.Model->inLoop(Send, F));
-  EXPECT_FALSE(A.Model->inLoop(Second, F));
+  EXPECT_TRUE(A.Model->enclosingLoop(Send, F));
+  EXPECT_FALSE(A.Model->enclosingLoop(Second, F));
 }
 
 } // namespace
