@@ -1,16 +1,10 @@
 #include "DoubleCloseCheck.h"
 
-#include "clang/AST/ParentMapContext.h"
 #include "llvm/ADT/DenseSet.h"
 
 namespace clang::tidy::csp {
 
 namespace {
-
-const Stmt *declarationOf(ASTContext &Ctx, const ValueDecl *D) {
-  auto Parents = Ctx.getParents(*D);
-  return Parents.empty() ? nullptr : Parents[0].get<DeclStmt>();
-}
 
 bool declaredWithin(const ValueDecl *D, const FunctionDecl *Fn) {
   for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent())
@@ -52,7 +46,7 @@ void DoubleCloseCheck::checkModel(ConcurrencyModel &Model) {
             !reportable(Ctx, Second.Site->getBeginLoc()))
           continue;
         // A channel declared on the way is a new channel.
-        if (const Stmt *Decl = declarationOf(Ctx, Second.Object);
+        if (const Stmt *Decl = Model.declarationOf(Second.Object);
             Decl && Model.canReach(Body, First.Site, Decl))
           continue;
         if (!Reported.insert(Second.Site).second)
@@ -100,8 +94,8 @@ void DoubleCloseCheck::checkModel(ConcurrencyModel &Model) {
         declaredWithin(C.Channel, S.Spawner)) {
       // A channel made inside the loop is a new one per task.
       if (const Stmt *Loop = Model.enclosingLoop(S.Site, S.Spawner);
-          Loop && declarationOf(Ctx, C.Channel) &&
-          Model.enclosingLoop(declarationOf(Ctx, C.Channel), S.Spawner) == Loop)
+          Loop && Model.declarationOf(C.Channel) &&
+          Model.enclosingLoop(Model.declarationOf(C.Channel), S.Spawner) == Loop)
         Repeats = false;
     }
     const Closer *Earlier = nullptr;

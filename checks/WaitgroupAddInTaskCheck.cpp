@@ -1,6 +1,5 @@
 #include "WaitgroupAddInTaskCheck.h"
 
-#include "clang/AST/ParentMapContext.h"
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/DenseSet.h"
 
@@ -74,18 +73,13 @@ bool startsCountedTasks(ConcurrencyModel &Model, const BodyFacts &Facts) {
 /// The statement that contains \p E as an expression (or a declaration's
 /// initializer) and is itself a direct child of a block: the place where a
 /// statement can be inserted right before \p E is evaluated.
-const Stmt *statementInBlock(ASTContext &Ctx, const Expr *E) {
-  DynTypedNode Node = DynTypedNode::create(*E);
-  for (unsigned Depth = 0; Depth < 16; ++Depth) {
-    auto Parents = Ctx.getParents(Node);
-    if (Parents.size() != 1)
+const Stmt *statementInBlock(const ConcurrencyModel &Model, const Expr *E) {
+  const Stmt *Node = E;
+  for (const Stmt *P = Model.parentOf(E); P; Node = P, P = Model.parentOf(P)) {
+    if (isa<CompoundStmt>(P))
+      return Node;
+    if (!isa<Expr, DeclStmt>(P))
       return nullptr;
-    const DynTypedNode &Parent = Parents[0];
-    if (Parent.get<CompoundStmt>())
-      return Node.get<Stmt>();
-    if (!Parent.get<Expr>() && !Parent.get<DeclStmt>() && !Parent.get<VarDecl>())
-      return nullptr;
-    Node = Parent;
   }
   return nullptr;
 }
@@ -96,7 +90,8 @@ const Stmt *statementInBlock(ASTContext &Ctx, const Expr *E) {
 /// group is a variable the lambda (written at the spawn) captures by
 /// reference, and the spawn is a statement of a block.
 std::optional<std::pair<FixItHint, FixItHint>>
-moveBeforeSpawn(ASTContext &Ctx, const SpawnSite &Spawn, const Op &Add) {
+moveBeforeSpawn(const ConcurrencyModel &Model, const SpawnSite &Spawn,
+                const Op &Add) {
   const LambdaExpr *L = Spawn.Task.Lambda;
   const auto *Call = dyn_cast<CXXMemberCallExpr>(Add.Site);
   if (Add.Via || !L || !Spawn.Task.WrittenAtSpawn || !Call)
@@ -112,12 +107,12 @@ moveBeforeSpawn(ASTContext &Ctx, const SpawnSite &Spawn, const Op &Add) {
   for (const Expr *Arg : Call->arguments())
     if (!isa<IntegerLiteral>(Arg->IgnoreParenImpCasts()))
       return std::nullopt;
-  const Stmt *SpawnStmt = statementInBlock(Ctx, Spawn.Site);
+  const Stmt *SpawnStmt = statementInBlock(Model, Spawn.Site);
   if (!SpawnStmt)
     return std::nullopt;
 
-  const SourceManager &SM = Ctx.getSourceManager();
-  const LangOptions &LO = Ctx.getLangOpts();
+  const SourceManager &SM = Model.astContext().getSourceManager();
+  const LangOptions &LO = Model.astContext().getLangOpts();
   SourceLocation AddBegin = Call->getBeginLoc(), AddEnd = Call->getEndLoc();
   SourceLocation SpawnBegin = SpawnStmt->getBeginLoc();
   if (AddBegin.isMacroID() || AddEnd.isMacroID() || SpawnBegin.isMacroID())
@@ -188,7 +183,7 @@ void WaitgroupAddInTaskCheck::report(ConcurrencyModel &Model,
                   "wait group '%0' is incremented inside the task it counts; "
                   "'wait' can return before the task has started")
              << Add.Object->getName();
-    if (auto Fix = moveBeforeSpawn(Model.astContext(), Spawn, Add))
+    if (auto Fix = moveBeforeSpawn(Model, Spawn, Add))
       D << Fix->first << Fix->second;
   }
   if (Add.Via)

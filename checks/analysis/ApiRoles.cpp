@@ -115,7 +115,10 @@ TypeRole ApiRoles::roleOf(QualType T) const {
   const auto *RD = T->getAsCXXRecordDecl();
   if (!RD)
     return TypeRole::None;
-  return TypesByName.lookup(qualifiedNameForRoles(RD));
+  auto [It, Inserted] = TypeCache.try_emplace(RD, TypeRole::None);
+  if (Inserted)
+    It->second = TypesByName.lookup(qualifiedNameForRoles(RD));
+  return It->second;
 }
 
 bool ApiRoles::isSpawnType(const CXXRecordDecl *RD) const {

@@ -113,6 +113,7 @@ private:
   llvm::StringMap<std::string> RawValues;
   std::string Fingerprint;
   mutable llvm::DenseMap<const FunctionDecl *, Role> Cache;
+  mutable llvm::DenseMap<const CXXRecordDecl *, TypeRole> TypeCache;
 };
 
 /// "ns::Class::method" for \p D, without template arguments and inline

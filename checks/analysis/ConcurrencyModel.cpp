@@ -1,7 +1,6 @@
 #include "analysis/ConcurrencyModel.h"
 
 #include "clang/AST/DeclTemplate.h"
-#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 
 namespace clang::tidy::csp {
@@ -165,6 +164,28 @@ public:
     bool Result = RecursiveASTVisitor::TraverseLambdaExpr(L);
     Body.pop_back();
     return Result;
+  }
+
+  // Nothing the analysis needs is spelled in a type: skipping them is most
+  // of the difference between this walk and a full one.
+  bool TraverseTypeLoc(TypeLoc) { return true; }
+  bool TraverseNestedNameSpecifierLoc(NestedNameSpecifierLoc) { return true; }
+
+  bool dataTraverseStmtPre(Stmt *S) {
+    M.Parents.try_emplace(S, Enclosing.empty() ? nullptr : Enclosing.back());
+    Enclosing.push_back(S);
+    return true;
+  }
+  bool dataTraverseStmtPost(Stmt *) {
+    Enclosing.pop_back();
+    return true;
+  }
+
+  bool VisitDeclStmt(DeclStmt *DS) {
+    for (const Decl *D : DS->decls())
+      if (const auto *V = dyn_cast<ValueDecl>(D))
+        M.Declarations.try_emplace(V, DS);
+    return true;
   }
 
   bool TraverseConstructorInitializer(CXXCtorInitializer *Init) {
@@ -338,6 +359,7 @@ private:
   ConcurrencyModel &M;
   ASTContext &Ctx;
   llvm::SmallVector<const FunctionDecl *, 8> Body;
+  llvm::SmallVector<const Stmt *, 32> Enclosing;
   std::vector<std::pair<const ValueDecl *, const Expr *>> MadeAt;
   std::vector<const ValueDecl *> Escaped;
 };
@@ -361,6 +383,9 @@ public:
       return true;
     return RecursiveASTVisitor::TraverseLambdaExpr(L);
   }
+
+  bool TraverseTypeLoc(TypeLoc) { return true; }
+  bool TraverseNestedNameSpecifierLoc(NestedNameSpecifierLoc) { return true; }
 
   bool VisitCXXConstructExpr(CXXConstructExpr *CE) {
     noteSpawn(CE);
@@ -553,6 +578,9 @@ const CFG *ConcurrencyModel::cfgOf(const FunctionDecl *Fn) {
 
 bool ConcurrencyModel::canReach(const FunctionDecl *Fn, const Stmt *From,
                                 const Stmt *To) {
+  // Most statements are in no loop: spare building the CFG to learn that.
+  if (From == To && !enclosingLoop(From, Fn))
+    return false;
   if (!cfgOf(Fn))
     return false;
   const CFGInfo &Info = *CFGs[Fn];
@@ -580,17 +608,10 @@ bool ConcurrencyModel::canReach(const FunctionDecl *Fn, const Stmt *From,
 
 const Stmt *ConcurrencyModel::enclosingLoop(const Stmt *S,
                                             const FunctionDecl *Body) const {
-  DynTypedNode Node = DynTypedNode::create(*S);
-  for (unsigned Depth = 0; Depth < 64; ++Depth) {
-    auto Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return nullptr;
-    Node = Parents[0];
-    const Stmt *P = Node.get<Stmt>();
-    if (P && (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(P)))
+  for (const Stmt *P = parentOf(S); P && P != Body->getBody(); P = parentOf(P)) {
+    if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(P))
       return P;
-    if (Node.get<LambdaExpr>() || Node.get<FunctionDecl>() ||
-        (P && P == Body->getBody()))
+    if (isa<LambdaExpr>(P))
       return nullptr;
   }
   return nullptr;
@@ -608,25 +629,20 @@ bool ConcurrencyModel::lockHeldAt(const Stmt *S,
     const auto *CE = E ? dyn_cast<CallExpr>(E->IgnoreImplicit()) : nullptr;
     return CE && Roles.roleOf(CE->getDirectCallee()) == Role::MutexLock;
   };
-  DynTypedNode Node = DynTypedNode::create(*S);
-  for (unsigned Depth = 0; Depth < 64; ++Depth) {
-    auto Parents = Ctx.getParents(Node);
-    if (Parents.empty())
-      return false;
-    if (const auto *Block = Parents[0].get<CompoundStmt>()) {
-      const Stmt *Child = Node.get<Stmt>();
-      for (const Stmt *Earlier : Block->body()) {
-        if (Earlier == Child)
-          break;
-        if (Locks(Earlier))
-          return true;
-      }
-      if (Block == Body->getBody())
-        return false;
+  const Stmt *Child = S;
+  for (const Stmt *P = parentOf(S); P && !isa<LambdaExpr>(P);
+       Child = P, P = parentOf(P)) {
+    const auto *Block = dyn_cast<CompoundStmt>(P);
+    if (!Block)
+      continue;
+    for (const Stmt *Earlier : Block->body()) {
+      if (Earlier == Child)
+        break;
+      if (Locks(Earlier))
+        return true;
     }
-    if (Parents[0].get<LambdaExpr>() || Parents[0].get<FunctionDecl>())
+    if (Block == Body->getBody())
       return false;
-    Node = Parents[0];
   }
   return false;
 }

@@ -132,6 +132,16 @@ public:
   /// False when either is not an element of the CFG (e.g. inside a lambda).
   bool canReach(const FunctionDecl *Fn, const Stmt *From, const Stmt *To);
 
+  /// The statement that contains \p S (a declaration's initializer is
+  /// contained in its DeclStmt; a lambda's body in the LambdaExpr); null at
+  /// the top of a body. Recorded for code outside system headers only.
+  const Stmt *parentOf(const Stmt *S) const { return Parents.lookup(S); }
+
+  /// The statement that declares the local variable \p D.
+  const DeclStmt *declarationOf(const ValueDecl *D) const {
+    return Declarations.lookup(D);
+  }
+
   /// The innermost loop of \p Body that \p S runs in, or null (loops
   /// outside the body, such as the caller's, do not count).
   const Stmt *enclosingLoop(const Stmt *S, const FunctionDecl *Body) const;
@@ -173,6 +183,10 @@ private:
   mutable llvm::DenseMap<const ValueDecl *, const ValueDecl *> Parent;
   llvm::DenseMap<const ValueDecl *, ChannelInfo> Channels;
   llvm::DenseMap<const FunctionDecl *, std::unique_ptr<CFGInfo>> CFGs;
+  // Clang's ParentMapContext would traverse the whole AST, headers
+  // included, on first use; these cover the code that is analysed.
+  llvm::DenseMap<const Stmt *, const Stmt *> Parents;
+  llvm::DenseMap<const ValueDecl *, const DeclStmt *> Declarations;
 };
 
 /// Owns the model of the translation unit being analysed, so that every csp

@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""Benchmarks the csp checks against the cost of parsing.
+
+For each input it measures the CPU time (user + system, median of --runs
+runs) of
+  - clang++-19 -fsyntax-only             (parsing and semantic analysis)
+  - csp-tidy -checks=-*,csp-*            (the same, plus every csp check)
+and prints the ratio. Inputs: the fixture programs (test/fixtures), and a
+generated translation unit of N worker-pool functions, at N and 10N, to show
+that the checks' time grows linearly with the size of the code.
+
+  bench/run.py [--build build] [--functions 300] [--runs 5]
+"""
+
+import argparse
+import glob
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+POOL = """
+void pool_{i}(const std::vector<int> &input) {{
+  auto jobs = csp::make_chan<int>(16);
+  auto results = csp::make_chan<int>(16);
+  csp::wait_group wg;
+  for (int w = 0; w < 4; ++w) {{
+    wg.add(1);
+    csp::go([&wg, jobs, results] {{
+      for (int j : jobs)
+        results.send(j * {i});
+      wg.done();
+    }});
+  }}
+  csp::go([&input, jobs] {{
+    for (int x : input)
+      jobs.send(x);
+    jobs.close();
+  }});
+  csp::go([&wg, results] {{
+    wg.wait();
+    results.close();
+  }});
+  int sum = 0;
+  for (int r : results)
+    sum += r;
+  sink(sum);
+}}
+"""
+
+
+def generate(path, functions):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("#include <csp/csp.hpp>\n#include <vector>\n\n"
+                "void sink(int);\n")
+        for i in range(functions):
+            f.write(POOL.format(i=i))
+
+
+def cpu_seconds(cmd):
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if result.returncode not in (0, 1):
+        sys.exit("bench: %s failed:\n%s" % (" ".join(cmd), result.stderr))
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def measure(cmd, runs):
+    return statistics.median(cpu_seconds(cmd) for _ in range(runs))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", default=os.path.join(ROOT, "build"))
+    parser.add_argument("--functions", type=int, default=300)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+
+    flags = ["-std=c++20", "-I" + os.path.join(ROOT, "test", "runtime", "include")]
+    syntax = ["clang++-19", "-fsyntax-only"]
+    tidy = [os.path.join(args.build, "bin", "csp-tidy"), "-quiet", "-checks=-*,csp-*"]
+
+    work = tempfile.mkdtemp(prefix="csp-bench-")
+    inputs = []
+    for n in (args.functions, 10 * args.functions):
+        path = os.path.join(work, "pools_%d.cpp" % n)
+        generate(path, n)
+        inputs.append(("generated, %d functions" % n, [path]))
+    fixtures = sorted(glob.glob(os.path.join(ROOT, "test", "fixtures", "*", "*.cpp")))
+    if fixtures:
+        inputs.append(("fixtures (%d files)" % len(fixtures), fixtures))
+
+    print("%-28s %12s %12s %8s" % ("input", "syntax-only", "csp-tidy", "ratio"))
+    totals = {}
+    for name, files in inputs:
+        base = sum(measure(syntax + flags + [f], args.runs) for f in files)
+        checked = sum(measure(tidy + [f, "--"] + flags, args.runs) for f in files)
+        totals[name] = (base, checked)
+        print("%-28s %11.3fs %11.3fs %7.3fx" % (name, base, checked, checked / base))
+
+    small, large = [totals[n] for n, _ in inputs[:2]]
+    # The checks' own time: what csp-tidy adds to parsing.
+    small_checks, large_checks = small[1] - small[0], large[1] - large[0]
+    print("\ngrowth at 10x the functions: syntax-only %.2fx, csp-tidy %.2fx"
+          % (large[0] / small[0], large[1] / small[1]))
+    if small_checks > 0.01:
+        print("the checks' own time (csp-tidy minus syntax-only): %.3fs -> %.3fs, %.2fx"
+              % (small_checks, large_checks, large_checks / small_checks))
+
+
+if __name__ == "__main__":
+    main()
