@@ -12,7 +12,7 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.csp_build_dir, "test")
 # Sources that are not tests: the runtime's own unit tests and the inputs
 # that tests pass to the tools.
-config.excludes = ["runtime", "Inputs", "utils", "CMakeLists.txt"]
+config.excludes = ["runtime", "unit", "Inputs", "utils", "CMakeLists.txt"]
 
 config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])

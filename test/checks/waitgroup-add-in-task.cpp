@@ -244,11 +244,11 @@ void countsJobsNotTasks() {
 
 // A function object that owns its wait group is not counted by anyone else.
 struct SelfContained {
-  csp::wait_group wg;
+  std::unique_ptr<csp::wait_group> wg = std::make_unique<csp::wait_group>();
   void operator()() {
-    wg.add(1);
-    csp::go([this] { wg.done(); });
-    wg.wait();
+    wg->add(1);
+    csp::go([this] { wg->done(); });
+    wg->wait();
   }
 };
 
