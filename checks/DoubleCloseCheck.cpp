@@ -6,13 +6,6 @@ namespace clang::tidy::csp {
 
 namespace {
 
-bool declaredWithin(const ValueDecl *D, const FunctionDecl *Fn) {
-  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent())
-    if (DC == Fn)
-      return true;
-  return false;
-}
-
 /// The channel a task's close acts on, seen from the spawn: a parameter is
 /// the argument bound to it; a captured variable is itself.
 const ValueDecl *atSpawn(const SpawnSite &S, const ValueDecl *Closed) {
@@ -23,7 +16,7 @@ const ValueDecl *atSpawn(const SpawnSite &S, const ValueDecl *Closed) {
                                   : nullptr;
   }
   // The task's own channel is a new one each time it runs.
-  return declaredWithin(Closed, S.Task.Fn) ? nullptr : Closed;
+  return ConcurrencyModel::declaredWithin(Closed, S.Task.Fn) ? nullptr : Closed;
 }
 
 } // namespace
@@ -91,7 +84,7 @@ void DoubleCloseCheck::checkModel(ConcurrencyModel &Model) {
     bool Repeats = S.Spawner && (Model.enclosingLoop(S.Site, S.Spawner) ||
                                  Model.canReach(S.Spawner, S.Site, S.Site));
     if (Repeats && !isa<ParmVarDecl>(C.Channel) && S.Spawner &&
-        declaredWithin(C.Channel, S.Spawner)) {
+        ConcurrencyModel::declaredWithin(C.Channel, S.Spawner)) {
       // A channel made inside the loop is a new one per task.
       if (const Stmt *Loop = Model.enclosingLoop(S.Site, S.Spawner);
           Loop && Model.declarationOf(C.Channel) &&

@@ -7,13 +7,6 @@ namespace clang::tidy::csp {
 
 namespace {
 
-bool declaredWithin(const ValueDecl *D, const FunctionDecl *Fn) {
-  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent())
-    if (DC == Fn)
-      return true;
-  return false;
-}
-
 /// The variable or field an access names directly (not an element of it).
 const ValueDecl *accessed(const Expr *E) {
   E = E->IgnoreParenImpCasts();
@@ -77,26 +70,6 @@ private:
   const llvm::DenseSet<const LambdaExpr *> &Tasks;
 };
 
-/// Whether the task sees the spawner's object, not its own copy.
-bool shared(const ValueDecl *D, const Callable &Task) {
-  if (const auto *V = dyn_cast<VarDecl>(D)) {
-    if (V->getTLSKind() != VarDecl::TLS_None || declaredWithin(V, Task.Fn))
-      return false;
-    if (V->hasGlobalStorage())
-      return true;
-    if (!Task.Lambda)
-      return false;
-    for (const LambdaCapture &C : Task.Lambda->captures())
-      if (C.capturesVariable() && C.getCapturedVar() == V)
-        return C.getCaptureKind() == LCK_ByRef;
-    return false;
-  }
-  // A member function started on an object, or a lambda capturing `this`;
-  // a function object's members are its own copy.
-  const auto *MD = dyn_cast<CXXMethodDecl>(Task.Fn);
-  return MD && (Task.Lambda || MD->getOverloadedOperator() != OO_Call);
-}
-
 } // namespace
 
 void SharedCounterRaceCheck::checkModel(ConcurrencyModel &Model) {
@@ -119,7 +92,8 @@ void SharedCounterRaceCheck::checkModel(ConcurrencyModel &Model) {
     Collector.TraverseStmt(const_cast<Stmt *>(S.Task.Fn->getBody()));
     std::vector<Access> Shared;
     for (const Access &A : Collector.Accesses)
-      if (shared(A.Object, S.Task) &&
+      if (ConcurrencyModel::sharedWithSpawner(A.Object, S.Task,
+                                              /*ThroughPointers=*/false) &&
           !Model.lockHeldAt(A.Site, S.Task.Fn))
         Shared.push_back(A);
     bool Repeats = S.Spawner && (Model.enclosingLoop(S.Site, S.Spawner) ||

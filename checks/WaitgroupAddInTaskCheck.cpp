@@ -7,50 +7,11 @@ namespace clang::tidy::csp {
 
 namespace {
 
-bool declaredWithin(const VarDecl *V, const FunctionDecl *Fn) {
-  for (const DeclContext *DC = V->getDeclContext(); DC; DC = DC->getParent())
-    if (DC == Fn)
-      return true;
-  return false;
-}
-
-bool isIndirection(QualType T) {
-  return T->isPointerType() || T->isReferenceType();
-}
-
 const LambdaCapture *captureOf(const LambdaExpr *L, const ValueDecl *V) {
   for (const LambdaCapture &C : L->captures())
     if (C.capturesVariable() && C.getCapturedVar() == V)
       return &C;
   return nullptr;
-}
-
-/// Whether \p Object, as the task \p Task sees it, is the spawner's wait
-/// group rather than one the task owns (its local or its own copy).
-bool sharedWithSpawner(const ValueDecl *Object, const Callable &Task) {
-  if (const auto *P = dyn_cast<ParmVarDecl>(Object);
-      P && P->getDeclContext() == Task.Fn)
-    return isIndirection(P->getType());
-  if (const auto *V = dyn_cast<VarDecl>(Object)) {
-    if (V->hasGlobalStorage())
-      return true;
-    if (declaredWithin(V, Task.Fn))
-      return false;
-    if (isIndirection(V->getType()))
-      return true;
-    const LambdaCapture *C = Task.Lambda ? captureOf(Task.Lambda, V) : nullptr;
-    return C && C->getCaptureKind() == LCK_ByRef;
-  }
-  if (const auto *F = dyn_cast<FieldDecl>(Object)) {
-    if (isIndirection(F->getType()))
-      return true;
-    // A function object is copied into its task: its members are the
-    // task's own. A member function started on `this` shares the object.
-    const auto *MD = dyn_cast<CXXMethodDecl>(Task.Fn);
-    return !(MD && !Task.Lambda && MD->getOverloadedOperator() == OO_Call &&
-             MD->getParent() == F->getParent());
-  }
-  return false;
 }
 
 bool does(const BodyFacts &Facts, Role R, const ValueDecl *Object) {
@@ -166,7 +127,8 @@ void WaitgroupAddInTaskCheck::checkModel(ConcurrencyModel &Model) {
       continue;
     for (const Op &Add : Facts.Ops) {
       if (Add.Kind != Role::WaitGroupAdd ||
-          !sharedWithSpawner(Add.Object, Spawn.Task) ||
+          !ConcurrencyModel::sharedWithSpawner(Add.Object, Spawn.Task,
+                                               /*ThroughPointers=*/true) ||
           !does(Facts, Role::WaitGroupDone, Add.Object) ||
           !reportable(Model.astContext(), Add.Site->getBeginLoc()) ||
           !Reported.insert(Add.Site).second)

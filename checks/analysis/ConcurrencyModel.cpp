@@ -697,6 +697,48 @@ Callable ConcurrencyModel::resolveCallable(const Expr *E) {
   return resolveCallableImpl(E, /*AtSpawn=*/true, 0);
 }
 
+bool ConcurrencyModel::declaredWithin(const ValueDecl *D,
+                                      const FunctionDecl *Fn) {
+  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent())
+    if (DC == Fn)
+      return true;
+  return false;
+}
+
+bool ConcurrencyModel::sharedWithSpawner(const ValueDecl *D,
+                                         const Callable &Task,
+                                         bool ThroughPointers) {
+  QualType T = D->getType();
+  bool Indirect = ThroughPointers && (T->isPointerType() || T->isReferenceType());
+  if (const auto *V = dyn_cast<VarDecl>(D)) {
+    if (V->getTLSKind() != VarDecl::TLS_None)
+      return false;
+    if (isa<ParmVarDecl>(V) && V->getDeclContext() == Task.Fn)
+      return Indirect;
+    if (V->hasGlobalStorage())
+      return true;
+    if (declaredWithin(V, Task.Fn))
+      return false;
+    if (Indirect)
+      return true;
+    if (Task.Lambda)
+      for (const LambdaCapture &C : Task.Lambda->captures())
+        if (C.capturesVariable() && C.getCapturedVar() == V)
+          return C.getCaptureKind() == LCK_ByRef;
+    return false;
+  }
+  if (const auto *F = dyn_cast<FieldDecl>(D)) {
+    if (Indirect)
+      return true;
+    // A function object is copied into its task: its members are the
+    // task's own. A member function started on `this` shares the object.
+    const auto *MD = dyn_cast<CXXMethodDecl>(Task.Fn);
+    return !(MD && !Task.Lambda && MD->getOverloadedOperator() == OO_Call &&
+             MD->getParent() == F->getParent());
+  }
+  return false;
+}
+
 ConcurrencyModel &ModelCache::get(ASTContext &Ctx, const ApiRoles &Roles) {
   std::unique_ptr<ConcurrencyModel> &Slot = Models[Roles.fingerprint()];
   if (!Slot)

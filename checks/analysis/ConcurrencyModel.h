@@ -159,6 +159,17 @@ public:
   /// Resolves the callable an argument of a spawn denotes.
   static Callable resolveCallable(const Expr *E);
 
+  /// Whether \p D is declared in \p Fn's body (or a lambda inside it).
+  static bool declaredWithin(const ValueDecl *D, const FunctionDecl *Fn);
+
+  /// Whether \p D, as \p Task sees it, is its spawner's object rather than
+  /// the task's own (a local, a copy captured by value, a function object's
+  /// member): a global, a variable captured by reference, a member of the
+  /// object a member function runs on. With \p ThroughPointers, a pointer or
+  /// reference (parameter, variable or member) stands for what it points to.
+  static bool sharedWithSpawner(const ValueDecl *D, const Callable &Task,
+                                bool ThroughPointers);
+
   /// The operation \p S performs by itself, if it has a role: an API call or
   /// a range-for over a channel.
   std::optional<Op> classify(const Stmt *S) const;
