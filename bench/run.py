@@ -2,19 +2,21 @@
 """Benchmarks the csp checks against the cost of parsing.
 
 For each input it measures the CPU time (user + system, median of --runs
-runs) of
+runs), or with --instructions the instructions executed (valgrind's
+callgrind: slow, but the same count on a loaded or an idle machine), of
   - clang++-19 -fsyntax-only             (parsing and semantic analysis)
   - csp-tidy -checks=-*,csp-*            (the same, plus every csp check)
 and prints the ratio. Inputs: the fixture programs (test/fixtures), and a
 generated translation unit of N worker-pool functions, at N and 10N, to show
 that the checks' time grows linearly with the size of the code.
 
-  bench/run.py [--build build] [--functions 300] [--runs 5]
+  bench/run.py [--build build] [--functions 300] [--runs 5] [--instructions]
 """
 
 import argparse
 import glob
 import os
+import re
 import resource
 import statistics
 import subprocess
@@ -71,7 +73,20 @@ def cpu_seconds(cmd):
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def measure(cmd, runs):
+def instructions(cmd):
+    result = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--trace-children=yes",
+         "--callgrind-out-file=/dev/null"] + cmd,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    counts = re.findall(r"Collected : (\d+)", result.stderr)
+    if not counts:
+        sys.exit("bench: callgrind measured nothing for %s" % " ".join(cmd))
+    return sum(int(c) for c in counts) / 1e9
+
+
+def measure(cmd, runs, count_instructions):
+    if count_instructions:
+        return instructions(cmd)
     return statistics.median(cpu_seconds(cmd) for _ in range(runs))
 
 
@@ -80,6 +95,7 @@ def main():
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--functions", type=int, default=300)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--instructions", action="store_true")
     args = parser.parse_args()
 
     flags = ["-std=c++20", "-I" + os.path.join(ROOT, "test", "runtime", "include")]
@@ -96,13 +112,16 @@ def main():
     if fixtures:
         inputs.append(("fixtures (%d files)" % len(fixtures), fixtures))
 
-    print("%-28s %12s %12s %8s" % ("input", "syntax-only", "csp-tidy", "ratio"))
+    unit = "G instr" if args.instructions else "CPU s"
+    print("%-28s %12s %12s %8s   (%s)" % ("input", "syntax-only", "csp-tidy", "ratio", unit))
     totals = {}
     for name, files in inputs:
-        base = sum(measure(syntax + flags + [f], args.runs) for f in files)
-        checked = sum(measure(tidy + [f, "--"] + flags, args.runs) for f in files)
+        base = sum(measure(syntax + flags + [f], args.runs, args.instructions)
+                   for f in files)
+        checked = sum(measure(tidy + [f, "--"] + flags, args.runs, args.instructions)
+                      for f in files)
         totals[name] = (base, checked)
-        print("%-28s %11.3fs %11.3fs %7.3fx" % (name, base, checked, checked / base))
+        print("%-28s %12.3f %12.3f %7.3fx" % (name, base, checked, checked / base))
 
     small, large = [totals[n] for n, _ in inputs[:2]]
     # The checks' own time: what csp-tidy adds to parsing.
@@ -110,7 +129,7 @@ def main():
     print("\ngrowth at 10x the functions: syntax-only %.2fx, csp-tidy %.2fx"
           % (large[0] / small[0], large[1] / small[1]))
     if small_checks > 0.01:
-        print("the checks' own time (csp-tidy minus syntax-only): %.3fs -> %.3fs, %.2fx"
+        print("the checks' own cost (csp-tidy minus syntax-only): %.3f -> %.3f, %.2fx"
               % (small_checks, large_checks, large_checks / small_checks))
 
 
