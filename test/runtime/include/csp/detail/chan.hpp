@@ -3,11 +3,11 @@
 
 #include "csp/detail/scheduler.hpp"
 
-#include <algorithm>
+#include <concepts>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <optional>
-#include <random>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -54,7 +54,8 @@ template <class T> struct chan_state {
 
   // The try_* functions run under the runtime lock and never block.
 
-  /// Sends if a receiver or buffer space is ready. Panics when closed.
+  /// Sends if a receiver or buffer space is ready; never on a closed
+  /// channel, which the callers turn into a panic.
   bool try_send(T &value) {
     if (closed)
       return false;
@@ -147,13 +148,8 @@ recv_result<T> recv(const state_ptr<T> &st, std::source_location where) {
 template <class T> void close(const state_ptr<T> &st) {
   if (!st)
     panic("close of nil channel");
-  std::unique_lock<std::mutex> lock(sched().mu);
-  try {
-    st->close();
-  } catch (...) {
-    lock.unlock();
-    throw;
-  }
+  std::lock_guard<std::mutex> lock(sched().mu);
+  st->close();
 }
 
 template <class T> std::size_t len(const state_ptr<T> &st) {
@@ -289,6 +285,7 @@ struct select_case {
   virtual void fired_by_wake(const waiter &) {}
   /// Runs the handler, outside the lock.
   virtual void complete() = 0;
+  std::source_location where;
 };
 
 template <class T, class H> struct recv_case_t final : select_case {
@@ -355,13 +352,19 @@ template <class H> struct default_case_t final : select_case {
   H handler;
 };
 
-inline std::mt19937 &select_rng() {
-  thread_local std::mt19937 rng{std::random_device{}()};
-  return rng;
+/// splitmix64: select's order only has to be unpredictable, and <random>
+/// would add a second to every build of a program on the runtime.
+inline std::uint64_t next_random() {
+  thread_local std::uint64_t state =
+      static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+      reinterpret_cast<std::uintptr_t>(&state);
+  std::uint64_t z = state += 0x9e3779b97f4a7c15;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
+  return z ^ (z >> 31);
 }
 
-inline void run_select(select_case **cases, int n, const char *what,
-                       std::source_location where) {
+inline void run_select(select_case **cases, int n) {
   scheduler &s = sched();
   std::unique_lock<std::mutex> lock(s.mu);
   std::vector<int> order;
@@ -372,8 +375,9 @@ inline void run_select(select_case **cases, int n, const char *what,
     else
       order.push_back(i);
   }
-  // Go picks uniformly among the ready cases.
-  std::shuffle(order.begin(), order.end(), select_rng());
+  // Polling in a random order picks uniformly among the ready cases, as Go.
+  for (std::size_t i = order.size(); i > 1; --i)
+    std::swap(order[i - 1], order[next_random() % i]);
   for (int i : order)
     if (cases[i]->try_fire()) {
       lock.unlock();
@@ -388,7 +392,7 @@ inline void run_select(select_case **cases, int n, const char *what,
   waiter w;
   for (int i : order)
     cases[i]->park(w, i);
-  s.park(lock, w, what, where);
+  s.park(lock, w, "select", cases[order.front()]->where);
   for (int i : order)
     cases[i]->unpark(w);
   cases[w.fired]->fired_by_wake(w);
@@ -396,20 +400,34 @@ inline void run_select(select_case **cases, int n, const char *what,
   cases[w.fired]->complete();
 }
 
+/// A receive case needs a handle that can receive, a send case one that
+/// can send: a recv_chan parameter cannot be sent to, even in a select.
+template <class C>
+concept receivable = std::same_as<C, chan<typename C::value_type>> ||
+                     std::same_as<C, recv_chan<typename C::value_type>>;
+template <class C>
+concept sendable = std::same_as<C, chan<typename C::value_type>> ||
+                   std::same_as<C, send_chan<typename C::value_type>>;
+
 } // namespace detail
 
 /// A receive case; the handler takes (T, bool ok), (T) or ().
-template <class C, class H>
-auto recv_case(const C &ch, H handler)
-    -> detail::recv_case_t<typename C::value_type, H> {
-  return {ch.state(), std::move(handler)};
+template <detail::receivable C, class H>
+auto recv_case(const C &ch, H handler,
+               std::source_location where = std::source_location::current()) {
+  detail::recv_case_t<typename C::value_type, H> c(ch.state(), std::move(handler));
+  c.where = where;
+  return c;
 }
 
 /// A send case; the handler takes ().
-template <class C, class V, class H>
-auto send_case(const C &ch, V &&value, H handler)
-    -> detail::send_case_t<typename C::value_type, H> {
-  return {ch.state(), std::forward<V>(value), std::move(handler)};
+template <detail::sendable C, class H>
+auto send_case(const C &ch, typename C::value_type value, H handler,
+               std::source_location where = std::source_location::current()) {
+  detail::send_case_t<typename C::value_type, H> c(ch.state(), std::move(value),
+                                                  std::move(handler));
+  c.where = where;
+  return c;
 }
 
 /// Makes the select non-blocking.
@@ -421,8 +439,15 @@ template <class H> detail::default_case_t<H> default_case(H handler) {
 /// there is no default case.
 template <class... Cases> void select(Cases &&...cases) {
   detail::select_case *all[] = {&cases...};
-  detail::run_select(all, static_cast<int>(sizeof...(Cases)), "select",
-                     std::source_location::current());
+  detail::run_select(all, static_cast<int>(sizeof...(Cases)));
+}
+
+/// `select {}`: blocks forever.
+inline void select(std::source_location where = std::source_location::current()) {
+  detail::scheduler &s = detail::sched();
+  std::unique_lock<std::mutex> lock(s.mu);
+  detail::waiter w;
+  s.park(lock, w, "select (no cases)", where);
 }
 
 } // namespace csp

@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <list>
 #include <variant>
 
 namespace csp {
@@ -68,9 +67,10 @@ inline error deadline_exceeded() { return error("context deadline exceeded"); }
 
 namespace detail {
 
-struct context_state {
+struct context_state : std::enable_shared_from_this<context_state> {
   chan<std::monostate> done; // nil for background: never closed
   error err;
+  std::weak_ptr<context_state> parent;
   std::vector<std::shared_ptr<context_state>> children;
 
   /// Under the runtime lock.
@@ -79,9 +79,15 @@ struct context_state {
       return;
     err = why;
     done.state()->close();
-    for (auto &child : children)
+    for (auto &child : children) {
+      child->parent.reset();
       child->cancel(why);
+    }
     children.clear();
+    // A cancelled child no longer needs its parent to reach it, as in Go.
+    if (auto p = parent.lock())
+      std::erase(p->children, shared_from_this());
+    sched().timers.notify_all();
   }
 };
 
@@ -117,10 +123,13 @@ inline std::pair<context, cancel_func> with_cancel(const context &parent) {
   st->done = make_chan<std::monostate>();
   {
     std::lock_guard<std::mutex> lock(detail::sched().mu);
-    if (parent.state()->err)
-      st->cancel(parent.state()->err);
-    else if (parent.state()->done)
-      parent.state()->children.push_back(st);
+    const auto &p = parent.state();
+    if (p->err) {
+      st->cancel(p->err);
+    } else if (p->done) { // background is never cancelled: no need to link
+      st->parent = p;
+      p->children.push_back(st);
+    }
   }
   cancel_func cancel = [st] {
     std::lock_guard<std::mutex> lock(detail::sched().mu);
@@ -134,24 +143,16 @@ inline std::pair<context, cancel_func> with_cancel(const context &parent) {
 inline std::pair<context, cancel_func> with_timeout(const context &parent,
                                                    std::chrono::nanoseconds d) {
   auto [ctx, cancel] = with_cancel(parent);
-  auto st = ctx.state();
-  detail::scheduler &s = detail::sched();
+  auto deadline = std::chrono::steady_clock::now() + d;
   {
-    std::lock_guard<std::mutex> lock(s.mu);
-    ++s.live;
+    std::lock_guard<std::mutex> lock(detail::sched().mu);
+    ++detail::sched().live;
   }
-  std::thread([st, d] {
+  std::thread([st = ctx.state(), deadline] {
     detail::scheduler &s = detail::sched();
-    auto deadline = std::chrono::steady_clock::now() + d;
     std::unique_lock<std::mutex> lock(s.mu);
-    // Woken early when the context is cancelled some other way.
-    while (!st->err && std::chrono::steady_clock::now() < deadline) {
-      lock.unlock();
-      std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(
-          deadline - std::chrono::steady_clock::now(), std::chrono::milliseconds(5)));
-      lock.lock();
-    }
-    st->cancel(deadline_exceeded());
+    s.timers.wait_until(lock, deadline, [&] { return bool(st->err); });
+    st->cancel(deadline_exceeded()); // nothing to do if it ended already
     --s.live;
     s.check_deadlock();
   }).detach();
@@ -167,15 +168,19 @@ public:
                 std::source_location where = std::source_location::current()) {
     detail::scheduler &s = detail::sched();
     std::unique_lock<std::mutex> lock(s.mu);
+    // A context that has ended wins even over free capacity, as in Go.
+    if (ctx.state()->err)
+      return ctx.state()->err;
     if (st_->size - st_->used >= weight && st_->queue.empty()) {
       st_->used += weight;
       return {};
     }
-    if (ctx.state()->err)
-      return ctx.state()->err;
-    // Wait for the grant or the context, whichever comes first.
+    // Wait for the grant or the context, whichever comes first. A request
+    // larger than the semaphore can only end with the context, and does
+    // not queue, so that it holds up nobody behind it.
     detail::waiter w;
-    auto it = st_->queue.insert(st_->queue.end(), {weight, &w});
+    if (weight <= st_->size)
+      st_->queue.push_back({weight, &w});
     std::optional<std::monostate> unused;
     auto done = ctx.state()->done.state();
     if (done)
@@ -185,8 +190,8 @@ public:
       detail::chan_state<std::monostate>::drop(done->receivers, &w);
     if (w.fired == 0)
       return {};
-    st_->queue.erase(it);
-    grant(); // our place may have been blocking smaller waiters
+    std::erase_if(st_->queue, [&](const waiting &q) { return q.w == &w; });
+    grant(); // our place may have been holding up smaller requests
     return ctx.state()->err;
   }
 
@@ -215,18 +220,22 @@ private:
   };
   struct state {
     std::int64_t size = 0, used = 0;
-    std::list<waiting> queue;
+    std::deque<waiting> queue;
   };
 
   /// Grants waiters in order while they fit. Under the lock.
   void grant() {
     while (!st_->queue.empty()) {
-      waiting &next = st_->queue.front();
+      waiting next = st_->queue.front();
+      if (next.w->ready) { // its context ended; it leaves on its own
+        st_->queue.pop_front();
+        continue;
+      }
       if (st_->size - st_->used < next.weight)
         break;
       st_->used += next.weight;
-      detail::sched().wake(*next.w, 0);
       st_->queue.pop_front();
+      detail::sched().wake(*next.w, 0);
     }
   }
 
@@ -239,35 +248,45 @@ public:
   errgroup() : st_(std::make_shared<state>()) {}
 
   /// Blocks while `set_limit` tasks are running.
-  void go(std::function<error()> f) {
-    if (st_->slots)
-      st_->slots.send({});
+  void go(std::function<error()> f,
+          std::source_location where = std::source_location::current()) {
+    chan<std::monostate> slots = st_->slots;
+    if (slots)
+      slots.send({}, where);
     st_->wg.add(1);
-    csp::go([st = st_, f = std::move(f)] {
-      error e = f();
-      if (e) {
+    csp::go([st = st_, slots, f = std::move(f)] {
+      if (error e = f()) {
         std::lock_guard<std::mutex> lock(detail::sched().mu);
         if (!st->first) {
           st->first = e;
           if (st->ctx)
-            st->ctx->cancel(e);
+            st->ctx->cancel(canceled());
         }
       }
-      if (st->slots)
-        st->slots.recv();
+      if (slots)
+        (void)slots.recv();
       st->wg.done();
     });
   }
 
-  error wait() {
-    st_->wg.wait();
+  /// Waits for every task, ends the group's context, and returns the first
+  /// error.
+  error wait(std::source_location where = std::source_location::current()) {
+    st_->wg.wait(where);
     std::lock_guard<std::mutex> lock(detail::sched().mu);
     if (st_->ctx)
       st_->ctx->cancel(canceled());
     return st_->first;
   }
 
-  void set_limit(int n) { st_->slots = n > 0 ? make_chan<std::monostate>(n) : chan<std::monostate>(); }
+  /// At most n tasks at once; a negative n removes the limit. Like Go, it
+  /// panics if tasks started under the old limit are still running.
+  void set_limit(int n) {
+    if (st_->slots && st_->slots.len() != 0)
+      panic("errgroup: modify limit while " + std::to_string(st_->slots.len()) +
+            " goroutines in the group are still active");
+    st_->slots = n < 0 ? chan<std::monostate>() : make_chan<std::monostate>(n);
+  }
 
   // Internal.
   void cancel_on_error(std::shared_ptr<detail::context_state> ctx) { st_->ctx = std::move(ctx); }
