@@ -141,19 +141,23 @@ llvm::Expected<std::unique_ptr<ClangTidyOptionsProvider>> createOptionsProvider(
                                                      std::move(Overrides));
 }
 
-/// The compilation database: flags after `--`, else `-p`, else the nearest
-/// compile_commands.json above the first source. Never a silent guess.
+// Compiler flags come from the flags after `--`, else from `-p`, else from
+// the nearest compilation database above the first source; never from a
+// silent guess.
+
+/// The flags after `--`, removed from the command line; null without `--`.
 llvm::Expected<std::unique_ptr<tooling::CompilationDatabase>>
-loadCompilations(int &Argc, const char **Argv) {
+takeFlagsAfterDoubleDash(int &Argc, const char **Argv) {
   std::string Error;
   if (auto Fixed = tooling::FixedCompilationDatabase::loadFromCommandLine(Argc, Argv, Error))
     return std::move(Fixed);
   if (!Error.empty())
     return llvm::createStringError(Error);
-  return nullptr; // decided after the command line is parsed
+  return nullptr;
 }
 
-std::unique_ptr<tooling::CompilationDatabase> findCompilations(std::string &Error) {
+/// `-p`, or the search above the first source.
+std::unique_ptr<tooling::CompilationDatabase> findCompilationDatabase(std::string &Error) {
   if (!BuildPath.empty())
     return tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath, Error);
   llvm::SmallString<256> First(SourcePaths.front());
@@ -192,7 +196,7 @@ int main(int argc, const char **argv) {
     OS << "csp-tidy, on " << getClangFullVersion() << "\n";
   });
 
-  auto Fixed = loadCompilations(argc, argv);
+  auto Fixed = takeFlagsAfterDoubleDash(argc, argv);
   if (!Fixed)
     return fail(llvm::toString(Fixed.takeError()));
   std::string ParseErrors;
@@ -250,7 +254,7 @@ int main(int argc, const char **argv) {
   std::unique_ptr<tooling::CompilationDatabase> Compilations = std::move(*Fixed);
   if (!Compilations) {
     std::string Error;
-    Compilations = findCompilations(Error);
+    Compilations = findCompilationDatabase(Error);
     if (!Compilations)
       return fail(BuildPath.empty()
                       ? "no compilation database found for '" + SourcePaths.front() +
