@@ -21,7 +21,7 @@ for var in ("HOME", "TMPDIR"):
         config.environment[var] = os.environ[var]
 
 runtime_include = os.path.join(config.csp_source_dir, "test", "runtime", "include")
-csp_cxx = "%s -std=c++20 -O1 -g -pthread -I%s" % (config.clangxx, runtime_include)
+csp_cxx = "%s %s" % (config.clangxx, config.fixture_flags)
 
 config.substitutions.append(("%check_csp_tidy", " ".join([
     config.python, os.path.join(config.csp_source_dir, "test", "check_csp_tidy.py"),
@@ -36,8 +36,9 @@ config.substitutions.append(("%csp_plugin", config.csp_plugin))
 config.substitutions.append(("%clang_tidy", config.clang_tidy))
 config.substitutions.append(("%csp_runtime_include", runtime_include))
 config.substitutions.append(("%csp_source_dir", config.csp_source_dir))
-config.substitutions.append(("%csp_cxx_tsan", csp_cxx + " -fsanitize=thread"))
-config.substitutions.append(("%csp_cxx", csp_cxx))
+config.substitutions.append(("%csp_cxx_tsan", "%s -fsanitize=thread -include-pch %s"
+                             % (csp_cxx, config.fixture_pch_tsan)))
+config.substitutions.append(("%csp_cxx", "%s -include-pch %s" % (csp_cxx, config.fixture_pch)))
 config.substitutions.append(("%run_fixture", "%s %s" % (
     config.python, os.path.join(config.csp_source_dir, "test", "utils", "run_fixture.py"))))
 config.substitutions.append(("%python", config.python))
