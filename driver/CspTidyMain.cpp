@@ -5,9 +5,20 @@
 //   - `csp-*` is the default check set and nothing else is on by default;
 //   - the exit status says what happened: 0 clean, 1 findings, 2 the input
 //     could not be analysed (no compilation database, a file that does not
-//     compile, a bad option or configuration), always with a one-line error.
+//     compile, a bad option or configuration), always with a one-line error;
+//   - a whole compilation database runs in parallel, one process per file
+//     (Workers.h), with reports for CI (Reports.h), a baseline of accepted
+//     findings (Baseline.h) and a filter to the lines a change touched
+//     (GitDiff.h).
 //
 //===----------------------------------------------------------------------===//
+
+#include "Baseline.h"
+#include "Findings.h"
+#include "GitDiff.h"
+#include "Reports.h"
+#include "WriteFile.h"
+#include "Workers.h"
 
 #include "clang-tidy/ClangTidy.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
@@ -16,9 +27,11 @@
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Threading.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/WithColor.h"
@@ -28,6 +41,7 @@
 
 using namespace clang;
 using namespace clang::tidy;
+using namespace csp_tidy;
 namespace cl = llvm::cl;
 
 namespace {
@@ -70,8 +84,47 @@ cl::opt<bool> ListChecks("list-checks", cl::desc("List the enabled checks and ex
                          cl::init(false), cl::cat(Category));
 cl::opt<bool> DumpConfig("dump-config", cl::desc("Print the effective configuration and exit"),
                          cl::init(false), cl::cat(Category));
-cl::opt<bool> Quiet("quiet", cl::desc("Print findings only, no summary"), cl::init(false),
-                    cl::cat(Category));
+cl::opt<bool> Quiet("quiet", cl::desc("Print findings only: no summary, no progress"),
+                    cl::init(false), cl::cat(Category));
+cl::opt<bool> UseColor("use-color",
+                       cl::desc("Colour diagnostics (default: when printing to a terminal); "
+                                "editors that read the output want -use-color=false"),
+                       cl::cat(Category));
+cl::opt<unsigned> Jobs("j", cl::desc("Files analysed at once (default: one per core)"),
+                       cl::init(0), cl::cat(Category));
+
+enum class Format { Text, JSON, SARIF, CodeClimate };
+// A string, not a cl::values enum: LLVM prints an enum's parse error itself,
+// bypassing the driver's one-line error.
+cl::opt<std::string> FormatName("format",
+                                cl::desc("Report format: text (default; clang-style), json, "
+                                         "sarif (SARIF 2.1.0, for GitHub code scanning), "
+                                         "codeclimate (GitLab's code quality report)"),
+                                cl::value_desc("format"), cl::init("text"), cl::cat(Category));
+cl::opt<std::string> OutputFile("output",
+                                cl::desc("Write the report here; the findings are then also "
+                                         "printed as text"),
+                                cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> BaseDir("base-dir",
+                             cl::desc("Directory reports and fingerprints name files relative "
+                                      "to (default: the current directory)"),
+                             cl::value_desc("dir"), cl::cat(Category));
+cl::opt<std::string> BaselineFile("baseline",
+                                  cl::desc("Report and fail only on findings this baseline "
+                                           "does not hold"),
+                                  cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> BaselineWrite("baseline-write",
+                                   cl::desc("Record the current findings as the baseline and "
+                                            "exit 0"),
+                                   cl::value_desc("file"), cl::cat(Category));
+cl::opt<std::string> DiffBase("diff-base",
+                              cl::desc("Report only findings on lines that differ from this git "
+                                       "revision; without files, analyse the changed files of "
+                                       "the compilation database"),
+                              cl::value_desc("revision"), cl::cat(Category));
+// How the driver runs itself once per file; not for users.
+cl::opt<std::string> WorkerFile("worker-file", cl::Hidden, cl::cat(Category));
+cl::opt<std::string> WorkerFindings("worker-findings", cl::Hidden, cl::cat(Category));
 
 int fail(const llvm::Twine &Message) {
   llvm::WithColor::error(llvm::errs(), "csp-tidy") << Message << "\n";
@@ -116,6 +169,8 @@ llvm::Expected<std::unique_ptr<ClangTidyOptionsProvider>> createOptionsProvider(
     Overrides.WarningsAsErrors = WarningsAsErrors;
   if (HeaderFilter.getNumOccurrences())
     Overrides.HeaderFilterRegex = HeaderFilter;
+  if (UseColor.getNumOccurrences())
+    Overrides.UseColor = UseColor;
 
   if (Config.getNumOccurrences() && ConfigFile.getNumOccurrences())
     return llvm::createStringError("-config and -config-file cannot be used together");
@@ -180,10 +235,75 @@ std::optional<std::string> unknownCheck(llvm::StringRef Globs) {
   return std::nullopt;
 }
 
-bool isCompilerError(const ClangTidyError &E) {
-  return E.DiagnosticName == "clang-diagnostic-error" ||
-         (E.DiagLevel == ClangTidyError::Error && !E.IsWarningAsError &&
-          llvm::StringRef(E.DiagnosticName).starts_with("clang-diagnostic-"));
+/// Whether a file has a command of its own in the database, not one the
+/// database inferred from a neighbour: a file missing from it would be
+/// analysed with guessed flags.
+bool inDatabase(const tooling::CompilationDatabase &DB, llvm::StringRef File) {
+  for (const tooling::CompileCommand &Command : DB.getCompileCommands(File))
+    if (Command.Heuristic.empty())
+      return true;
+  return false;
+}
+
+std::string absolute(llvm::StringRef Path) {
+  llvm::SmallString<256> Absolute(Path);
+  llvm::sys::fs::make_absolute(Absolute);
+  llvm::sys::path::remove_dots(Absolute, /*remove_dot_dot=*/true);
+  return std::string(Absolute);
+}
+
+/// Analyses \p Files in this process, prints what is left after the diff
+/// filter and the baseline as clang-tidy does (applying fixes when asked),
+/// and returns it. False in \p Compiled when a file did not compile.
+Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
+                    const tooling::CompilationDatabase &Compilations,
+                    llvm::ArrayRef<std::string> Files, Baseline *Accepted,
+                    const ChangedLines *Changed, bool PrintText, bool &Compiled,
+                    std::string &ExportError) {
+  auto BaseFS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
+      llvm::vfs::getRealFileSystem());
+  ClangTidyContext Context(std::move(Provider));
+  std::vector<ClangTidyError> Errors =
+      runClangTidy(Context, Compilations, Files, BaseFS, Fix || FixNotes);
+
+  Outcome Result;
+  Result.SuppressedByNoLint = Context.getStats().ErrorsIgnoredNOLINT;
+  SourceTexts Sources;
+  std::vector<ClangTidyError> Shown;
+  Compiled = true;
+  for (ClangTidyError &E : Errors) {
+    if (isCompilerError(E)) {
+      Compiled = false;
+      Shown.push_back(std::move(E));
+      continue;
+    }
+    Finding F = toFinding(E, Sources, BaseDir);
+    if (Changed && !Changed->contains(F.Where.File, F.Where.Line))
+      continue;
+    if (Accepted && Accepted->accepts(F)) {
+      ++Result.Baselined;
+      continue;
+    }
+    Result.Findings.push_back(std::move(F));
+    Shown.push_back(std::move(E));
+  }
+
+  // Fixes are never applied to code that did not compile: the AST they were
+  // computed on is not the program.
+  FixBehaviour Behaviour =
+      !Compiled ? FB_NoFix : FixNotes ? FB_FixNotes : Fix ? FB_Fix : FB_NoFix;
+  unsigned WarningsAsErrorsCount = 0;
+  if (PrintText || Behaviour != FB_NoFix)
+    handleErrors(Shown, Context, Behaviour, WarningsAsErrorsCount, BaseFS);
+  if (!ExportFixes.empty() && Compiled) {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(ExportFixes, EC, llvm::sys::fs::OF_None);
+    if (EC)
+      ExportError = "cannot write '" + ExportFixes + "': " + EC.message();
+    else
+      exportReplacements(Files.size() == 1 ? Files.front() : "", Shown, OS);
+  }
+  return Result;
 }
 
 } // namespace
@@ -196,6 +316,8 @@ int main(int argc, const char **argv) {
     OS << "csp-tidy, on " << getClangFullVersion() << "\n";
   });
 
+  // Workers get the user's arguments as typed, `--` and its flags included.
+  std::vector<std::string> UserArgs(argv + 1, argv + argc);
   auto Fixed = takeFlagsAfterDoubleDash(argc, argv);
   if (!Fixed)
     return fail(llvm::toString(Fixed.takeError()));
@@ -243,25 +365,93 @@ int main(int argc, const char **argv) {
                  << "\n";
     return ExitClean;
   }
-  if (SourcePaths.empty())
-    return fail("no input files; usage: csp-tidy [options] <source>... [-- <flags>]");
   if (EnabledChecks.empty())
     return fail("no checks enabled; check -checks and the 'Checks' of .clang-tidy");
-  for (const std::string &Path : SourcePaths)
-    if (!llvm::sys::fs::exists(Path))
-      return fail("no such file: '" + Path + "'");
+  if (!BaselineFile.empty() && !BaselineWrite.empty())
+    return fail("--baseline and --baseline-write cannot be used together");
+  std::optional<Format> OutputFormat = llvm::StringSwitch<std::optional<Format>>(FormatName)
+                                           .Case("text", Format::Text)
+                                           .Case("json", Format::JSON)
+                                           .Case("sarif", Format::SARIF)
+                                           .Case("codeclimate", Format::CodeClimate)
+                                           .Default(std::nullopt);
+  if (!OutputFormat)
+    return fail("unknown --format '" + FormatName + "'; use text, json, sarif or codeclimate");
+  bool Fixing = Fix || FixNotes || !ExportFixes.empty();
+  bool ReportOnStdout = OutputFormat != Format::Text && OutputFile.empty();
+  if (Fixing && ReportOnStdout)
+    return fail("-fix and -export-fixes print text; write the report with --output <file>");
+  if (!BaseDir.empty() && !llvm::sys::fs::is_directory(BaseDir))
+    return fail("--base-dir '" + BaseDir + "' is not a directory");
+  BaseDir = absolute(BaseDir.empty() ? llvm::StringRef(".") : llvm::StringRef(BaseDir));
+
+  // Everything the run reads is checked before any file is analysed: a bad
+  // baseline or revision found after minutes of analysis would waste them.
+  std::optional<Baseline> Accepted;
+  if (!BaselineFile.empty()) {
+    auto Read = Baseline::read(BaselineFile);
+    if (!Read)
+      return fail(llvm::toString(Read.takeError()));
+    Accepted = std::move(*Read);
+  }
+  std::optional<ChangedLines> Changed;
+  if (!DiffBase.empty()) {
+    auto Lines = ChangedLines::against(DiffBase, BaseDir);
+    if (!Lines)
+      return fail(llvm::toString(Lines.takeError()));
+    Changed = std::move(*Lines);
+  }
+
+  std::vector<std::string> Files;
+  if (!WorkerFile.empty())
+    Files.push_back(WorkerFile);
+  else
+    for (const std::string &Path : SourcePaths) {
+      if (!llvm::sys::fs::exists(Path))
+        return fail("no such file: '" + Path + "'");
+      Files.push_back(Path);
+    }
+  bool FromDatabase = !*Fixed;
+  if (Files.empty() && !FromDatabase)
+    return fail("no input files; usage: csp-tidy [options] <source>... [-- <flags>]");
+  if (Files.empty() && BuildPath.empty())
+    return fail("no input files; name files, or pass -p <build-dir> to analyse every file "
+                "of its compile_commands.json");
 
   std::unique_ptr<tooling::CompilationDatabase> Compilations = std::move(*Fixed);
   if (!Compilations) {
     std::string Error;
-    Compilations = findCompilationDatabase(Error);
-    if (!Compilations)
-      return fail(BuildPath.empty()
-                      ? "no compilation database found for '" + SourcePaths.front() +
-                            "'; pass -p <build-dir> or compiler flags after '--'"
-                      : "no compilation database in '" + BuildPath +
-                            "'; generate compile_commands.json there "
-                            "(cmake -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)");
+    if (!BuildPath.empty()) {
+      Compilations = tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath, Error);
+      llvm::SmallString<256> JSONPath(BuildPath);
+      llvm::sys::path::append(JSONPath, "compile_commands.json");
+      if (!Compilations && llvm::sys::fs::exists(JSONPath))
+        return fail("invalid compilation database '" + JSONPath + "': " +
+                    llvm::StringRef(Error).trim().split('\n').first);
+      if (!Compilations)
+        return fail("no compilation database in '" + BuildPath +
+                    "'; generate compile_commands.json there "
+                    "(cmake -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)");
+    } else {
+      Compilations = tooling::CompilationDatabase::autoDetectFromSource(absolute(Files.front()),
+                                                                        Error);
+      if (!Compilations)
+        return fail("no compilation database found for '" + Files.front() +
+                    "'; pass -p <build-dir> or compiler flags after '--'");
+    }
+  }
+  if (FromDatabase && WorkerFile.empty()) {
+    if (Files.empty()) {
+      Files = Compilations->getAllFiles();
+      llvm::sort(Files);
+      if (Changed)
+        llvm::erase_if(Files, [&](const std::string &F) { return !Changed->touches(F); });
+    }
+    for (const std::string &File : Files)
+      if (!inDatabase(*Compilations, absolute(File)))
+        return fail("'" + File + "' is not in the compilation database; its flags would be "
+                    "guessed from other files (regenerate compile_commands.json, or pass "
+                    "flags after '--')");
   }
   auto Adjusted = std::make_unique<tooling::ArgumentsAdjustingCompilations>(std::move(Compilations));
   if (!ArgsBefore.empty())
@@ -271,38 +461,103 @@ int main(int argc, const char **argv) {
     Adjusted->appendArgumentsAdjuster(
         tooling::getInsertArgumentAdjuster(ArgsAfter, tooling::ArgumentInsertPosition::END));
 
-  auto BaseFS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(llvm::vfs::getRealFileSystem());
-  ClangTidyContext Context(std::move(*Provider));
-  std::vector<ClangTidyError> Errors =
-      runClangTidy(Context, *Adjusted, SourcePaths, BaseFS, Fix || FixNotes);
-  if (!ConfigParseError.empty())
-    return fail(ConfigParseError);
+  bool PrintText = !ReportOnStdout;
+  Run Report;
+  Report.BaseDir = BaseDir;
+  Report.EnabledChecks = EnabledChecks;
+  unsigned SuppressedByNoLint = 0;
+  unsigned Threads = Jobs ? unsigned(Jobs) : llvm::hardware_concurrency().compute_thread_count();
+  bool IsWorker = !WorkerFile.empty();
+  if (Files.empty()) {
+    // Nothing changed that the database compiles: nothing to report.
+  } else if (IsWorker || Files.size() == 1 || Fixing) {
+    // Fixes run in one process, one file after another, so that two files
+    // fixing a header they share do not overwrite each other's edits.
+    bool Compiled = true;
+    std::string ExportError;
+    Outcome Result = analyseHere(std::move(*Provider), *Adjusted, Files,
+                                 Accepted ? &*Accepted : nullptr, Changed ? &*Changed : nullptr,
+                                 PrintText, Compiled, ExportError);
+    if (!ConfigParseError.empty())
+      return fail(ConfigParseError);
+    if (!ExportError.empty())
+      return fail(ExportError);
+    if (!Compiled)
+      return fail(IsWorker ? "could not analyse the file: it does not compile with the given flags"
+                           : "could not analyse the input: it does not compile with the given "
+                             "flags (see the errors above)");
+    // A worker hands its findings back to the driver that started it.
+    if (IsWorker) {
+      std::string Text;
+      llvm::raw_string_ostream(Text) << llvm::json::Value(toJSON(Result));
+      if (auto Error = writeAtomically(WorkerFindings, Text))
+        return fail(llvm::toString(std::move(Error)));
+      return Result.Findings.empty() ? ExitClean : ExitFindings;
+    }
+    Report.Findings = std::move(Result.Findings);
+    Report.Baselined = Result.Baselined;
+    SuppressedByNoLint = Result.SuppressedByNoLint;
+  } else {
+    std::string Self = llvm::sys::fs::getMainExecutable(argv[0], (void *)&fail);
+    for (FileResult &R : runWorkers(Self, UserArgs, Files, Threads, !Quiet)) {
+      if (R.Failure) {
+        Report.Failures.push_back({absolute(R.File), *R.Failure});
+        continue;
+      }
+      llvm::append_range(Report.Findings, R.Result.Findings);
+      Report.Baselined += R.Result.Baselined;
+      SuppressedByNoLint += R.Result.SuppressedByNoLint;
+    }
+  }
+  sortAndDeduplicate(Report.Findings);
 
-  bool CompilerErrors = llvm::any_of(Errors, isCompilerError);
-  unsigned Findings = llvm::count_if(Errors, [](const ClangTidyError &E) { return !isCompilerError(E); });
-  // Fixes are never applied to code that did not compile: the AST they were
-  // computed on is not the program.
-  FixBehaviour Behaviour = CompilerErrors ? FB_NoFix : FixNotes ? FB_FixNotes : Fix ? FB_Fix : FB_NoFix;
-  unsigned WarningsAsErrorsCount = 0;
-  handleErrors(Errors, Context, Behaviour, WarningsAsErrorsCount, BaseFS);
-
-  if (!ExportFixes.empty() && !CompilerErrors) {
-    std::error_code EC;
-    llvm::raw_fd_ostream OS(ExportFixes, EC, llvm::sys::fs::OF_None);
-    if (EC)
-      return fail("cannot write '" + ExportFixes + "': " + EC.message());
-    exportReplacements(SourcePaths.size() == 1 ? SourcePaths.front() : "", Errors, OS);
+  std::string ReportText;
+  {
+    llvm::raw_string_ostream OS(ReportText);
+    switch (*OutputFormat) {
+    case Format::Text:
+      break;
+    case Format::JSON:
+      writeJSON(OS, Report);
+      break;
+    case Format::SARIF:
+      writeSARIF(OS, Report);
+      break;
+    case Format::CodeClimate:
+      writeCodeClimate(OS, Report);
+      break;
+    }
+  }
+  if (!OutputFile.empty()) {
+    if (auto Error = writeAtomically(OutputFile, ReportText))
+      return fail(llvm::toString(std::move(Error)));
+  } else {
+    llvm::outs() << ReportText;
   }
 
-  if (CompilerErrors)
-    return fail("could not analyse the input: it does not compile with the given flags "
-                "(see the errors above)");
+  if (!BaselineWrite.empty()) {
+    if (!Report.Failures.empty())
+      return fail("baseline not written: " + llvm::Twine(Report.Failures.size()) +
+                  " file(s) could not be analysed, and their findings would be missing");
+    if (auto Error = Baseline::write(BaselineWrite, Report.Findings, BaseDir))
+      return fail(llvm::toString(std::move(Error)));
+  }
+
+  unsigned Findings = Report.Findings.size();
   if (!Quiet) {
-    const ClangTidyStats &Stats = Context.getStats();
     llvm::errs() << Findings << (Findings == 1 ? " finding" : " findings");
-    if (Stats.ErrorsIgnoredNOLINT)
-      llvm::errs() << " (" << Stats.ErrorsIgnoredNOLINT << " suppressed by NOLINT)";
+    if (Report.Baselined)
+      llvm::errs() << " (" << Report.Baselined << " more accepted by the baseline)";
+    if (SuppressedByNoLint)
+      llvm::errs() << " (" << SuppressedByNoLint << " suppressed by NOLINT)";
+    if (!BaselineWrite.empty())
+      llvm::errs() << "; recorded in the baseline '" << BaselineWrite << "'";
     llvm::errs() << "\n";
   }
+  if (!Report.Failures.empty())
+    return fail(llvm::Twine(Report.Failures.size()) + " of " + llvm::Twine(Files.size()) +
+                " files could not be analysed (see the errors above)");
+  if (!BaselineWrite.empty())
+    return ExitClean;
   return Findings ? ExitFindings : ExitClean;
 }

@@ -12,6 +12,8 @@ packages=(
   libclang-rt-19-dev  # ThreadSanitizer for the runtime's tests and fixtures
   cmake ninja-build python3 googletest libgtest-dev libboost-fiber-dev
   clang-tidy          # Debian's default clang-tidy (14): the plugin must refuse it
+  git pre-commit      # diff-only mode and the pre-commit framework's hooks
+  python3-jsonschema  # validates the SARIF reports against the official schema
 )
 
 missing=()

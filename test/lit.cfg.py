@@ -32,6 +32,9 @@ config.substitutions.append(("%check_csp_tidy", " ".join([
     "--include", runtime_include,
 ])))
 config.substitutions.append(("%csp_tidy", config.csp_tidy))
+# PATH with csp-tidy first, for tools that run it by name (git hooks).
+config.substitutions.append(("%csp_path", os.pathsep.join(
+    [os.path.dirname(config.csp_tidy), config.environment["PATH"]])))
 config.substitutions.append(("%csp_plugin", config.csp_plugin))
 config.substitutions.append(("%clang_tidy", config.clang_tidy))
 config.substitutions.append(("%csp_runtime_include", runtime_include))
@@ -42,6 +45,27 @@ config.substitutions.append(("%csp_cxx", "%s -include-pch %s" % (csp_cxx, config
 config.substitutions.append(("%run_fixture", "%s %s" % (
     config.python, os.path.join(config.csp_source_dir, "test", "utils", "run_fixture.py"))))
 config.substitutions.append(("%python", config.python))
+config.substitutions.append(("%make_compile_db", "%s %s" % (
+    config.python, os.path.join(config.csp_source_dir, "test", "utils", "make_compile_db.py"))))
+
+# The pre-commit framework (Debian's pre-commit) for .pre-commit-hooks.yaml.
+pre_commit = shutil.which("pre-commit", path="/usr/bin") or shutil.which("pre-commit")
+config.substitutions.append(("%pre_commit", pre_commit or "pre-commit-not-installed"))
+
+# Editors for the recipes in integration/editors, when installed.
+for editor in ("nvim", "emacs"):
+    path = shutil.which(editor)
+    if path:
+        config.available_features.add(editor)
+        config.substitutions.append(("%" + editor, path))
+
+# Debian's own Python, for scripts that need its python3-yaml.
+config.substitutions.append(("%debian_python", "/usr/bin/python3"))
+
+# SARIF reports are validated by Debian's jsonschema (python3-jsonschema),
+# not whichever one a Python environment on PATH may carry.
+jsonschema = shutil.which("jsonschema", path="/usr/bin") or shutil.which("jsonschema")
+config.substitutions.append(("%jsonschema", jsonschema or "jsonschema-not-installed"))
 
 # The plugin must refuse a clang-tidy of another major version; Debian's
 # default clang-tidy (14) is that other version when it is installed.

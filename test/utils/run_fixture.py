@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """Runs a program for a lit test and reports how it ended.
 
-  run_fixture.py [--timeout SECONDS] [--env NAME=VALUE]... program [args...]
+  run_fixture.py [--timeout SECONDS] [--env NAME=VALUE]... [--stderr FILE]
+                 program [args...]
 
-Prints the program's stdout and stderr (merged, in order), then a last line
+Prints the program's stdout and stderr (merged, in order; stderr goes to FILE
+instead with --stderr), then a last line
 `exit: <status>`, or `exit: timeout` when it had to be killed, and exits 0
 itself so that the whole report can be piped into FileCheck.
 """
@@ -18,6 +20,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--timeout", type=float, default=20)
     parser.add_argument("--env", action="append", default=[])
+    parser.add_argument("--stderr", metavar="FILE")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     if not args.command:
@@ -26,9 +29,10 @@ def main():
     for assignment in args.env:
         name, _, value = assignment.partition("=")
         env[name] = value
+    stderr = open(args.stderr, "wb") if args.stderr else subprocess.STDOUT
     try:
         result = subprocess.run(args.command, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, env=env,
+                                stderr=stderr, env=env,
                                 timeout=args.timeout)
         output, status = result.stdout, str(result.returncode)
     except subprocess.TimeoutExpired as e:

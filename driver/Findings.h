@@ -1,0 +1,92 @@
+//===--- Findings.h - diagnostics as data, for reports and baselines ------===//
+//
+// clang-tidy hands the driver `ClangTidyError`s: file offsets into buffers
+// of one run. Reports (JSON, SARIF, Code Climate), baselines and the diff
+// filter need something that outlives the run and survives edits: a finding
+// with its line and column, and a fingerprint that does not change when
+// unrelated edits move it to another line.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CSP_TIDY_DRIVER_FINDINGS_H
+#define CSP_TIDY_DRIVER_FINDINGS_H
+
+#include "clang-tidy/ClangTidyDiagnosticConsumer.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace csp_tidy {
+
+struct Location {
+  std::string File; // absolute
+  unsigned Line = 0;
+  unsigned Column = 0;
+};
+
+struct Note {
+  Location Where;
+  std::string Message;
+};
+
+struct Finding {
+  std::string Check;
+  bool IsError = false; // an error, or a warning promoted by -warnings-as-errors
+  Location Where;
+  std::string Message;
+  std::vector<Note> Notes;
+  /// Identifies the finding across edits that move it; see fingerprint().
+  std::string Fingerprint;
+};
+
+/// Source files read once per run, to turn offsets into lines and to read
+/// the text a fingerprint is made of.
+class SourceTexts {
+public:
+  /// Line and column (1-based, columns in bytes like clang's) of \p Offset.
+  Location locate(llvm::StringRef File, unsigned Offset);
+  /// The text of line \p Line of \p File, without its line break; empty when
+  /// the file cannot be read.
+  llvm::StringRef line(llvm::StringRef File, unsigned Line);
+
+private:
+  struct Text {
+    std::unique_ptr<llvm::MemoryBuffer> Buffer;
+    std::vector<unsigned> LineStarts;
+  };
+  Text *load(llvm::StringRef File);
+  llvm::StringMap<Text> Files;
+};
+
+/// \p Path relative to \p BaseDir when it lies below it, else unchanged.
+std::string relativeTo(llvm::StringRef Path, llvm::StringRef BaseDir);
+
+/// A hash of the check, the file relative to \p BaseDir, the flagged line's
+/// text with its whitespace collapsed, and the message. Line numbers stay out
+/// of it, so an edit above a finding does not make it new; an edit of the
+/// flagged line itself does.
+std::string fingerprint(const Finding &F, llvm::StringRef LineText, llvm::StringRef BaseDir);
+
+/// The finding a clang-tidy diagnostic reports.
+Finding toFinding(const clang::tidy::ClangTidyError &E, SourceTexts &Sources,
+                  llvm::StringRef BaseDir);
+
+/// Whether \p E is the compiler's, meaning the file could not be analysed.
+bool isCompilerError(const clang::tidy::ClangTidyError &E);
+
+/// Sorts by file, line, column, check and message, and drops the copies a
+/// header's finding gets from each file that includes it.
+void sortAndDeduplicate(std::vector<Finding> &Findings);
+
+/// The driver's own JSON form of findings, with absolute paths: what a
+/// worker process hands back to the driver that started it.
+llvm::json::Value toJSON(const Finding &F);
+bool fromJSON(const llvm::json::Value &V, Finding &F, llvm::json::Path P);
+
+} // namespace csp_tidy
+
+#endif

@@ -1,0 +1,44 @@
+//===--- GitDiff.h - the lines a change touched, for diff-only runs -------===//
+//
+// Like clang-tidy-diff: in a pre-commit hook or a pull request, report only
+// the findings on lines that differ from a git revision. The comparison is
+// between the revision and the working tree (staged changes included), which
+// needs only the revision's own commit, not the history between: it works
+// in shallow clones once that commit is fetched.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CSP_TIDY_DRIVER_GITDIFF_H
+#define CSP_TIDY_DRIVER_GITDIFF_H
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Error.h"
+
+#include <utility>
+#include <string>
+#include <vector>
+
+namespace csp_tidy {
+
+class ChangedLines {
+public:
+  /// The lines that differ between \p Revision and the working tree of the
+  /// git repository holding \p Directory.
+  static llvm::Expected<ChangedLines> against(llvm::StringRef Revision,
+                                              llvm::StringRef Directory);
+
+  /// Reads `git diff -U0` output; paths are made absolute under \p Root.
+  static ChangedLines parse(llvm::StringRef Diff, llvm::StringRef Root);
+
+  bool contains(llvm::StringRef File, unsigned Line) const;
+  /// Whether \p File has added or changed lines.
+  bool touches(llvm::StringRef File) const;
+
+private:
+  /// Per absolute path: inclusive line ranges of the new version.
+  llvm::StringMap<std::vector<std::pair<unsigned, unsigned>>> Ranges;
+};
+
+} // namespace csp_tidy
+
+#endif

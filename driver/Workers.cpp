@@ -1,0 +1,148 @@
+//===--- Workers.cpp - one process per file, N at a time, in a stable order ===//
+
+#include "Workers.h"
+#include "Subprocess.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+namespace csp_tidy {
+
+llvm::json::Value toJSON(const Outcome &O) {
+  llvm::json::Array Findings;
+  for (const Finding &F : O.Findings)
+    Findings.push_back(toJSON(F));
+  return llvm::json::Object{{"findings", std::move(Findings)},
+                            {"baselined", O.Baselined},
+                            {"nolint", O.SuppressedByNoLint}};
+}
+
+bool fromJSON(const llvm::json::Value &V, Outcome &O, llvm::json::Path P) {
+  llvm::json::ObjectMapper M(V, P);
+  int64_t Baselined = 0, NoLint = 0; // llvm::json reads no `unsigned`
+  bool Read = M && M.map("findings", O.Findings) && M.map("baselined", Baselined) &&
+              M.map("nolint", NoLint);
+  O.Baselined = Baselined;
+  O.SuppressedByNoLint = NoLint;
+  return Read;
+}
+
+namespace {
+
+/// The last "error: ..." line a worker printed: its own account of why it
+/// could not analyse the file.
+std::string lastError(llvm::StringRef Err) {
+  llvm::SmallVector<llvm::StringRef, 16> Lines;
+  Err.split(Lines, '\n');
+  for (llvm::StringRef Line : llvm::reverse(Lines)) {
+    auto [Before, After] = Line.split("error: ");
+    if (!After.empty() && Before.ends_with("csp-tidy: "))
+      return After.trim().str();
+  }
+  return "";
+}
+
+struct Finished {
+  FileResult Result;
+  std::string Out, Err;
+};
+
+Finished runOne(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
+                const std::string &File) {
+  Finished Done;
+  FileResult &R = Done.Result;
+  R.File = File;
+  llvm::SmallString<128> FindingsPath;
+  if (std::error_code EC =
+          llvm::sys::fs::createTemporaryFile("csp-tidy-worker", "json", FindingsPath)) {
+    R.Failure = "cannot create a temporary file: " + EC.message();
+    return Done;
+  }
+  std::string FileArg = "--worker-file=" + File;
+  std::string FindingsArg = ("--worker-findings=" + FindingsPath).str();
+  std::vector<llvm::StringRef> Argv{Self, FileArg, FindingsArg};
+  Argv.insert(Argv.end(), Args.begin(), Args.end());
+  Captured Run = runCaptured(Self, Argv);
+  Done.Out = std::move(Run.Out);
+  Done.Err = std::move(Run.Err);
+
+  if (Run.Status == 0 || Run.Status == 1) {
+    auto Text = llvm::MemoryBuffer::getFile(FindingsPath);
+    llvm::json::Path::Root Root;
+    bool Read = false;
+    if (Text) {
+      llvm::Expected<llvm::json::Value> Parsed = llvm::json::parse((*Text)->getBuffer());
+      if (Parsed)
+        Read = fromJSON(*Parsed, R.Result, Root);
+      else
+        llvm::consumeError(Parsed.takeError());
+    }
+    if (!Read)
+      R.Failure = "the analysis of this file returned no readable findings";
+  } else if (Run.Status == 2) {
+    std::string Why = lastError(Done.Err);
+    R.Failure = Why.empty() ? "could not analyse the file" : Why;
+    // Said again below with the file's name.
+    std::string Rest;
+    llvm::SmallVector<llvm::StringRef, 16> Lines;
+    llvm::StringRef(Done.Err).split(Lines, '\n', -1, /*KeepEmpty=*/false);
+    for (llvm::StringRef Line : Lines)
+      if (!Line.starts_with("csp-tidy: error: "))
+        (Rest += Line) += '\n';
+    Done.Err = std::move(Rest);
+  } else {
+    R.Failure = "csp-tidy crashed while analysing the file" +
+                (Run.Failure.empty() ? std::string() : " (" + Run.Failure + ")");
+  }
+  llvm::sys::fs::remove(FindingsPath);
+  return Done;
+}
+
+} // namespace
+
+std::vector<FileResult> runWorkers(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
+                                   llvm::ArrayRef<std::string> Files, unsigned Jobs,
+                                   bool Progress) {
+  std::vector<std::optional<Finished>> Slots(Files.size());
+  std::atomic<size_t> NextToStart{0};
+  std::mutex Lock;
+  size_t NextToPrint = 0, Done = 0;
+
+  // A file's output is printed once every earlier file's has been, so the
+  // output is the same however the files are scheduled.
+  auto Work = [&] {
+    for (size_t I = NextToStart++; I < Files.size(); I = NextToStart++) {
+      Finished F = runOne(Self, Args, Files[I]);
+      std::lock_guard<std::mutex> Guard(Lock);
+      Slots[I] = std::move(F);
+      ++Done;
+      for (; NextToPrint < Files.size() && Slots[NextToPrint]; ++NextToPrint) {
+        llvm::outs() << Slots[NextToPrint]->Out;
+        llvm::outs().flush();
+        llvm::errs() << Slots[NextToPrint]->Err;
+        if (Slots[NextToPrint]->Result.Failure)
+          llvm::errs() << "csp-tidy: error: " << Files[NextToPrint] << ": "
+                       << *Slots[NextToPrint]->Result.Failure << "\n";
+      }
+      if (Progress)
+        llvm::errs() << "[" << Done << "/" << Files.size() << "] " << Files[I] << "\n";
+    }
+  };
+  std::vector<std::thread> Threads;
+  for (unsigned T = 0; T < std::max(1u, std::min<unsigned>(Jobs, Files.size())); ++T)
+    Threads.emplace_back(Work);
+  for (std::thread &T : Threads)
+    T.join();
+
+  std::vector<FileResult> Results;
+  for (std::optional<Finished> &Slot : Slots)
+    Results.push_back(std::move(Slot->Result));
+  return Results;
+}
+
+} // namespace csp_tidy

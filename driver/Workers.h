@@ -1,0 +1,47 @@
+//===--- Workers.h - one process per file, N at a time, in a stable order -===//
+//
+// A whole compilation database is analysed by running csp-tidy once per file
+// (run-clang-tidy's design): files are analysed in parallel, a file that
+// crashes the analysis costs only that file, and each process's output is
+// printed whole and in the order of the files, whatever order they finish in.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CSP_TIDY_DRIVER_WORKERS_H
+#define CSP_TIDY_DRIVER_WORKERS_H
+
+#include "Findings.h"
+
+#include <optional>
+
+namespace csp_tidy {
+
+/// What the driver learns from analysing files, in one process or many.
+struct Outcome {
+  std::vector<Finding> Findings; // after the diff filter and the baseline
+  unsigned Baselined = 0;
+  unsigned SuppressedByNoLint = 0;
+};
+
+llvm::json::Value toJSON(const Outcome &O);
+bool fromJSON(const llvm::json::Value &V, Outcome &O, llvm::json::Path P);
+
+struct FileResult {
+  std::string File;
+  /// Set when the file could not be analysed: what to tell the user.
+  std::optional<std::string> Failure;
+  Outcome Result;
+};
+
+/// Runs \p Self once per file with `--worker-file=<file>
+/// --worker-findings=<tmp>` before \p Args (the user's arguments, so that
+/// everything after `--` stays last), at most \p Jobs at a time. Each
+/// worker's stdout and stderr are copied to ours in file order; with
+/// \p Progress, stderr also gets "[done/total] file" as files finish.
+std::vector<FileResult> runWorkers(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
+                                   llvm::ArrayRef<std::string> Files, unsigned Jobs,
+                                   bool Progress);
+
+} // namespace csp_tidy
+
+#endif
