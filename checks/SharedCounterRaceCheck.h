@@ -4,20 +4,45 @@
 #define CSP_TIDY_SHAREDCOUNTERRACECHECK_H
 
 #include "CspCheckBase.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace clang::tidy::csp {
 
-/// Finds a variable shared by reference between tasks that run at the same
-/// time, written by one of them with no lock held and no atomic type: a data
-/// race, and lost updates.
+/// Finds a plain scalar that a task writes, with no lock held, while the
+/// same location may be accessed at the same time: by another copy of the
+/// task, by another task, or by the code that started it before it has
+/// joined or waited for the task. A data race, and lost updates.
+///
+/// When a task ends, in its spawner, is read from the spawner's CFG: a
+/// `join`, `get` or `wait` on its handle or the container it was put in, a
+/// handle whose destructor joins (std::jthread, std::async's future), a wait
+/// on a wait group the task calls `done` on, a receive from a channel the
+/// task sends on or closes.
 ///
 /// For the user-facing documentation see docs/checks/shared-counter-race.md.
 class SharedCounterRaceCheck : public CspCheck {
 public:
-  using CspCheck::CspCheck;
+  SharedCounterRaceCheck(StringRef Name, ClangTidyContext *Context,
+                         std::shared_ptr<ModelCache> Cache);
+  void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
+
+  /// The role this check gives a member function (`Join`: the task, or
+  /// whatever the spawner waits on, has ended; `Detach`: the handle no
+  /// longer ends its task; `Once`: a callable argument runs once, in mutual
+  /// exclusion).
+  enum class ThreadRole { None, Join, Detach, Once };
+  ThreadRole roleOf(const FunctionDecl *FD, const Expr *Object) const;
 
 protected:
   void checkModel(ConcurrencyModel &Model) override;
+
+private:
+  // Not in the shared ApiRoles yet: read with getLocalOrGlobal so that one
+  // CheckOptions entry keeps working once they move there.
+  std::string JoinFunctions;
+  std::string DetachFunctions;
+  std::string OnceFunctions;
+  llvm::StringSet<> Join, Detach, Once;
 };
 
 } // namespace clang::tidy::csp

@@ -1,5 +1,7 @@
 #include "analysis/ConcurrencyModel.h"
 
+#include "analysis/BodyFlow.h"
+
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 
@@ -96,15 +98,6 @@ const FunctionDecl *analysableDefinition(const ASTContext &Ctx,
   if (!Def || !Def->hasBody() || inSystemHeader(Ctx, Def->getLocation()))
     return nullptr;
   return Def;
-}
-
-/// The call's arguments without a member operator's object.
-llvm::ArrayRef<const Expr *> explicitArgs(const CallExpr *CE) {
-  llvm::ArrayRef<const Expr *> Args(CE->getArgs(), CE->getNumArgs());
-  if (isa<CXXOperatorCallExpr>(CE) &&
-      isa_and_nonnull<CXXMethodDecl>(CE->getDirectCallee()) && !Args.empty())
-    return Args.drop_front();
-  return Args;
 }
 
 const Expr *objectOf(const CallExpr *CE) {
@@ -235,7 +228,7 @@ public:
   bool VisitCallExpr(CallExpr *CE) {
     record(CE);
     const FunctionDecl *Callee = CE->getDirectCallee();
-    llvm::ArrayRef<const Expr *> Args = explicitArgs(CE);
+    llvm::ArrayRef<const Expr *> Args = ConcurrencyModel::explicitArgs(CE);
     Role R = M.Roles.roleOf(Callee);
     if (R == Role::Spawn) {
       addSpawn(CE, Args);
@@ -407,7 +400,7 @@ public:
     const FunctionDecl *Callee = CE->getDirectCallee();
     if (Callee && Callee != Fn &&
         Model.roles().roleOf(Callee) == Role::None)
-      summarize(CE, Callee, explicitArgs(CE));
+      summarize(CE, Callee, ConcurrencyModel::explicitArgs(CE));
     return true;
   }
 
@@ -449,12 +442,6 @@ private:
 };
 
 } // namespace
-
-struct ConcurrencyModel::CFGInfo {
-  std::unique_ptr<CFG> Graph;
-  /// Each statement's block and position in it.
-  llvm::DenseMap<const Stmt *, std::pair<const CFGBlock *, unsigned>> Where;
-};
 
 ConcurrencyModel::ConcurrencyModel(ASTContext &Ctx, ApiRoles Roles)
     : Ctx(Ctx), Roles(std::move(Roles)) {
@@ -555,25 +542,20 @@ bool ConcurrencyModel::sameChannel(const ValueDecl *A,
   return A && B && find(A) == find(B);
 }
 
-const CFG *ConcurrencyModel::cfgOf(const FunctionDecl *Fn) {
-  std::unique_ptr<CFGInfo> &Info = CFGs[Fn];
-  if (!Info) {
-    Info = std::make_unique<CFGInfo>();
-    CFG::BuildOptions Options;
+const BodyCFG &ConcurrencyModel::flowGraphOf(const FunctionDecl *Fn) {
+  std::unique_ptr<BodyCFG> &Flow = FlowGraphs[Fn];
+  if (!Flow) {
+    std::unique_ptr<CFG> &Graph = CFGs[Fn];
     if (Fn->hasBody())
-      Info->Graph = CFG::buildCFG(Fn, const_cast<Stmt *>(Fn->getBody()),
-                                  &Ctx, Options);
-    if (Info->Graph)
-      for (const CFGBlock *Block : *Info->Graph) {
-        unsigned Index = 0;
-        for (const CFGElement &E : *Block) {
-          if (std::optional<CFGStmt> S = E.getAs<CFGStmt>())
-            Info->Where.try_emplace(S->getStmt(), Block, Index);
-          ++Index;
-        }
-      }
+      Graph = CFG::buildCFG(Fn, const_cast<Stmt *>(Fn->getBody()), &Ctx,
+                            CFG::BuildOptions());
+    Flow = std::make_unique<BodyCFG>(Graph.get());
   }
-  return Info->Graph.get();
+  return *Flow;
+}
+
+const CFG *ConcurrencyModel::cfgOf(const FunctionDecl *Fn) {
+  return flowGraphOf(Fn).graph();
 }
 
 bool ConcurrencyModel::canReach(const FunctionDecl *Fn, const Stmt *From,
@@ -581,28 +563,13 @@ bool ConcurrencyModel::canReach(const FunctionDecl *Fn, const Stmt *From,
   // Most statements are in no loop: spare building the CFG to learn that.
   if (From == To && !enclosingLoop(From, Fn))
     return false;
-  if (!cfgOf(Fn))
-    return false;
-  const CFGInfo &Info = *CFGs[Fn];
-  auto F = Info.Where.find(From), T = Info.Where.find(To);
-  if (F == Info.Where.end() || T == Info.Where.end())
-    return false;
-  const CFGBlock *Start = F->second.first, *Target = T->second.first;
-  if (Start == Target && T->second.second > F->second.second)
-    return true;
-  llvm::SmallVector<const CFGBlock *, 16> Work;
-  llvm::DenseSet<const CFGBlock *> Seen;
-  for (const CFGBlock *Succ : Start->succs())
-    if (Succ && Seen.insert(Succ).second)
-      Work.push_back(Succ);
-  while (!Work.empty()) {
-    const CFGBlock *B = Work.pop_back_val();
-    if (B == Target)
+  return flowGraphOf(Fn).reaches(From, To);
+}
+
+bool ConcurrencyModel::isWithin(const Stmt *Inner, const Stmt *Outer) const {
+  for (const Stmt *P = Inner; P; P = parentOf(P))
+    if (P == Outer)
       return true;
-    for (const CFGBlock *Succ : B->succs())
-      if (Succ && Seen.insert(Succ).second)
-        Work.push_back(Succ);
-  }
   return false;
 }
 
@@ -630,8 +597,7 @@ bool ConcurrencyModel::lockHeldAt(const Stmt *S,
     return CE && Roles.roleOf(CE->getDirectCallee()) == Role::MutexLock;
   };
   const Stmt *Child = S;
-  for (const Stmt *P = parentOf(S); P && !isa<LambdaExpr>(P);
-       Child = P, P = parentOf(P)) {
+  for (const Stmt *P = parentOf(S); P; Child = P, P = parentOf(P)) {
     const auto *Block = dyn_cast<CompoundStmt>(P);
     if (!Block)
       continue;
@@ -690,6 +656,32 @@ const ValueDecl *ConcurrencyModel::rootObject(const Expr *E) {
     }
     return nullptr;
   }
+  return nullptr;
+}
+
+llvm::ArrayRef<const Expr *>
+ConcurrencyModel::explicitArgs(const Stmt *CallOrConstruct) {
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(CallOrConstruct))
+    return {Construct->getArgs(), Construct->getNumArgs()};
+  const auto *CE = dyn_cast<CallExpr>(CallOrConstruct);
+  if (!CE)
+    return {};
+  llvm::ArrayRef<const Expr *> Args(CE->getArgs(), CE->getNumArgs());
+  if (isa<CXXOperatorCallExpr>(CE) &&
+      isa_and_nonnull<CXXMethodDecl>(CE->getDirectCallee()) && !Args.empty())
+    return Args.drop_front();
+  return Args;
+}
+
+const Expr *ConcurrencyModel::taskObjectArgument(const SpawnSite &S) {
+  const auto *MD = dyn_cast_or_null<CXXMethodDecl>(S.Task.Fn);
+  if (S.Task.Lambda || !MD || MD->isStatic() ||
+      MD->getOverloadedOperator() == OO_Call)
+    return nullptr;
+  llvm::ArrayRef<const Expr *> Args = explicitArgs(S.Site);
+  for (unsigned I = 0; I + 1 < Args.size(); ++I)
+    if (resolveCallable(Args[I]).Fn == S.Task.Fn)
+      return Args[I + 1];
   return nullptr;
 }
 

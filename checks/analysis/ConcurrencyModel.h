@@ -10,7 +10,8 @@
 //    it is passed to, the fields it is stored in), where that channel was
 //    made, every operation on it, and whether it escapes to code the
 //    analysis cannot see;
-//  - Clang's CFG of a body, for checks about order and paths.
+//  - Clang's CFG of a body, for checks about order and paths (BodyFlow.h
+//    answers where and how often a body's operations run).
 //
 // Objects are identified by their declaration. Two accesses to the same
 // field through different objects are the same object here; that is the
@@ -35,6 +36,8 @@
 #include <vector>
 
 namespace clang::tidy::csp {
+
+class BodyCFG;
 
 /// The code a task runs.
 struct Callable {
@@ -127,6 +130,9 @@ public:
   /// Clang's CFG of \p Fn's body, built once; null if it cannot be built.
   const CFG *cfgOf(const FunctionDecl *Fn);
 
+  /// The positions of \p Fn's statements in its CFG, built once.
+  const BodyCFG &flowGraphOf(const FunctionDecl *Fn);
+
   /// Whether, in \p Fn's body, control can flow from \p From (after it is
   /// evaluated) to \p To; `From == To` asks whether it can run twice.
   /// False when either is not an element of the CFG (e.g. inside a lambda).
@@ -142,19 +148,32 @@ public:
     return Declarations.lookup(D);
   }
 
+  /// Whether \p Inner is \p Outer or lies within it.
+  bool isWithin(const Stmt *Inner, const Stmt *Outer) const;
+
   /// The innermost loop of \p Body that \p S runs in, or null (loops
   /// outside the body, such as the caller's, do not count).
   const Stmt *enclosingLoop(const Stmt *S, const FunctionDecl *Body) const;
 
   /// Whether a mutex is held where \p S runs in \p Body: an RAII lock
   /// declared earlier in an enclosing block, or a mutex locked by an earlier
-  /// statement of an enclosing block. Lexical, so it errs towards "held".
+  /// statement of an enclosing block, also around a lambda of \p Body that
+  /// contains \p S (a predicate, a callback run under the lock). Lexical,
+  /// so it errs towards "held".
   bool lockHeldAt(const Stmt *S, const FunctionDecl *Body) const;
 
   /// The declaration an expression denotes as an object: `wg`, `*p`, `p->`,
   /// `&wg`, `this->wg_`, `std::ref(wg)`, `std::move(ch)`, a copy or view of a
   /// channel; null if it is not that simple.
   static const ValueDecl *rootObject(const Expr *E);
+
+  /// The arguments of a call or construction, without a member operator's
+  /// object.
+  static llvm::ArrayRef<const Expr *> explicitArgs(const Stmt *CallOrConstruct);
+
+  /// The object a member-function task runs on, as the spawn passes it
+  /// (`std::thread(&Pool::work, this)`); null for other tasks.
+  static const Expr *taskObjectArgument(const SpawnSite &S);
 
   /// Resolves the callable an argument of a spawn denotes.
   static Callable resolveCallable(const Expr *E);
@@ -176,7 +195,6 @@ public:
 
 private:
   friend class TUCollector;
-  struct CFGInfo;
 
   std::unique_ptr<BodyFacts> computeFacts(const FunctionDecl *Fn);
   const ValueDecl *find(const ValueDecl *D) const;
@@ -193,7 +211,8 @@ private:
   /// Union-find over channel declarations; a root maps to its info.
   mutable llvm::DenseMap<const ValueDecl *, const ValueDecl *> Parent;
   llvm::DenseMap<const ValueDecl *, ChannelInfo> Channels;
-  llvm::DenseMap<const FunctionDecl *, std::unique_ptr<CFGInfo>> CFGs;
+  llvm::DenseMap<const FunctionDecl *, std::unique_ptr<CFG>> CFGs;
+  llvm::DenseMap<const FunctionDecl *, std::unique_ptr<BodyCFG>> FlowGraphs;
   // Clang's ParentMapContext would traverse the whole AST, headers
   // included, on first use; these cover the code that is analysed.
   llvm::DenseMap<const Stmt *, const Stmt *> Parents;
