@@ -360,6 +360,9 @@ int main(int argc, const char **argv) {
     return ExitClean;
   }
   if (DumpConfig) {
+    // As clang-tidy does: every enabled check's options, defaults included.
+    EffectiveOptions.CheckOptions =
+        getCheckOptions(EffectiveOptions, /*AllowEnablingAnalyzerAlphaCheckers=*/false);
     llvm::outs() << configurationAsText(ClangTidyOptions::getDefaults().merge(
                         EffectiveOptions, 0))
                  << "\n";
