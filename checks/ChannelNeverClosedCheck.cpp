@@ -342,7 +342,7 @@ void ChannelNeverClosedCheck::checkModel(ConcurrencyModel &Model) {
     // Only a channel made here and kept here can be known never to close.
     if (!Info || !Info->MadeAt || Info->Escapes ||
         llvm::any_of(Info->Ops, [](const PlacedOp *O) {
-          return O->Operation.Kind == Role::ChannelClose;
+          return isClose(O->Operation.Kind);
         }))
       return nullptr;
     if (reachableFromElsewhere(D) || reachableFromElsewhere(Info->MadeAs) ||

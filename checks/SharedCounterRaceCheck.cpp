@@ -158,7 +158,7 @@ private:
       if (!P->getType()->isReferenceType())
         return privately();
       unsigned I = P->getFunctionScopeIndex();
-      if (I >= F.Args.size())
+      if (I >= F.Args.size() || !F.Args[I])
         return {};
       if (F.Kind == Frame::Helper)
         return lvalue(F.Args[I], *F.Caller, Depth + 1);
@@ -205,7 +205,7 @@ private:
     if (const auto *P = dyn_cast<ParmVarDecl>(V);
         P && P->getDeclContext() == F.Fn) {
       unsigned I = P->getFunctionScopeIndex();
-      if (F.Kind == Frame::Spawner || I >= F.Args.size())
+      if (F.Kind == Frame::Spawner || I >= F.Args.size() || !F.Args[I])
         return {};
       if (F.Kind == Frame::Helper)
         return pointee(F.Args[I], *F.Caller, Depth + 1);
@@ -681,7 +681,9 @@ void SharedCounterRaceCheck::checkModel(ConcurrencyModel &Model) {
   std::vector<TaskInfo> Tasks;
   std::map<const FunctionDecl *, SpawnerInfo> Spawners;
   for (const SpawnSite &S : Model.spawns()) {
-    if (!S.Task || !S.Spawner ||
+    // Cooperative tasks (fibers) run between each other's suspension
+    // points, on their spawner's thread: their plain accesses do not race.
+    if (!S.Task || !S.Spawner || S.Cooperative ||
         inSystemHeader(Ctx, S.Task.Fn->getLocation()) ||
         inSystemHeader(Ctx, S.Site->getBeginLoc()))
       continue;
@@ -755,7 +757,7 @@ void SharedCounterRaceCheck::checkModel(ConcurrencyModel &Model) {
       Callee = CE->getDirectCallee();
     else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Site))
       Callee = Construct->getConstructor();
-    bool IsSpawnCall = Model.roles().roleOf(Callee) == Role::Spawn;
+    bool IsSpawnCall = isSpawn(Model.roles().roleOf(Callee));
 
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Site)) {
       const Expr *Object = MC->getImplicitObjectArgument();
@@ -934,7 +936,7 @@ void SharedCounterRaceCheck::checkModel(ConcurrencyModel &Model) {
         continue;
       bool Done = Mine.Kind == Role::WaitGroupDone;
       bool Signals =
-          Mine.Kind == Role::ChannelSend || Mine.Kind == Role::ChannelClose;
+          Mine.Kind == Role::ChannelSend || isClose(Mine.Kind);
       if (!Done && !Signals)
         continue;
       for (const Op &Theirs : SpawnerFacts.Ops) {

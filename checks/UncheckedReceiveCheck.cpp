@@ -324,7 +324,7 @@ void UncheckedReceiveCheck::checkModel(ConcurrencyModel &Model) {
     if (!Info)
       return;
     auto Close = llvm::find_if(Info->Ops, [](const PlacedOp *O) {
-      return O->Operation.Kind == Role::ChannelClose;
+      return isClose(O->Operation.Kind);
     });
     if (Close == Info->Ops.end())
       return;
@@ -333,11 +333,22 @@ void UncheckedReceiveCheck::checkModel(ConcurrencyModel &Model) {
         !LoopExits(Model, Body, Loop, Receive.Site).closeCannotEndIt())
       return;
     Reported.insert(Receive.Site);
-    diag(Receive.Site->getBeginLoc(),
-         "value received from channel '%0' without checking whether it is "
-         "closed; once it is, this loop gets zero values forever: use "
-         "'recv_ok' or a (value, ok) handler and stop when ok is false")
-        << Receive.Object->getNameAsString();
+    // A receive that returns a status (Boost.Fiber's pop) whose caller
+    // drops it: the advice is to read the status it already has.
+    const auto *Call = dyn_cast<CallExpr>(Receive.Site);
+    if (!Receive.Via && Call &&
+        Model.roles().roleOf(Call->getDirectCallee()) == Role::ChannelReceiveWithStatus)
+      diag(Receive.Site->getBeginLoc(),
+           "the status of this receive from channel '%0' is dropped; once the "
+           "channel is closed, this loop gets no new values forever: test the "
+           "status and stop when it says closed")
+          << Receive.Object->getNameAsString();
+    else
+      diag(Receive.Site->getBeginLoc(),
+           "value received from channel '%0' without checking whether it is "
+           "closed; once it is, this loop gets zero values forever: use "
+           "'recv_ok' or a (value, ok) handler and stop when ok is false")
+          << Receive.Object->getNameAsString();
     if (Receive.Via)
       if (const Stmt *Inner = receiveIn(Model, Receive.Via))
         diag(Inner->getBeginLoc(), "'%0' receives without the ok flag here",

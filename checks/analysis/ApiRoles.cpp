@@ -11,28 +11,51 @@ llvm::ArrayRef<RoleOption> roleOptions() {
   static const RoleOption Options[] = {
       {"SpawnFunctions",
        "::csp::go;::csp::errgroup::go;::std::async;::std::thread::thread;"
-       "::std::jthread::jthread;::boost::fibers::fiber::fiber",
+       "::std::jthread::jthread",
        Role::Spawn},
+      {"CooperativeSpawnFunctions", "::boost::fibers::fiber::fiber", Role::SpawnCooperative},
       {"WaitGroupAddFunctions", "::csp::wait_group::add", Role::WaitGroupAdd},
       {"WaitGroupDoneFunctions", "::csp::wait_group::done", Role::WaitGroupDone},
       {"WaitGroupWaitFunctions", "::csp::wait_group::wait", Role::WaitGroupWait},
       {"MakeChannelFunctions", "::csp::make_chan", Role::MakeChannel},
-      {"ChannelSendFunctions", "::csp::chan::send;::csp::send_chan::send",
+      {"ChannelSendFunctions",
+       "::csp::chan::send;::csp::send_chan::send;"
+       "::boost::fibers::buffered_channel::push;::boost::fibers::buffered_channel::try_push;"
+       "::boost::fibers::buffered_channel::push_wait_for;"
+       "::boost::fibers::buffered_channel::push_wait_until;"
+       "::boost::fibers::unbuffered_channel::push;"
+       "::boost::fibers::unbuffered_channel::push_wait_for;"
+       "::boost::fibers::unbuffered_channel::push_wait_until",
        Role::ChannelSend},
       {"ChannelReceiveFunctions", "::csp::chan::recv;::csp::recv_chan::recv",
        Role::ChannelReceive},
       {"ChannelReceiveWithStatusFunctions",
-       "::csp::chan::recv_ok;::csp::recv_chan::recv_ok",
+       "::csp::chan::recv_ok;::csp::recv_chan::recv_ok;"
+       "::boost::fibers::buffered_channel::pop;::boost::fibers::buffered_channel::try_pop;"
+       "::boost::fibers::buffered_channel::pop_wait_for;"
+       "::boost::fibers::buffered_channel::pop_wait_until;"
+       "::boost::fibers::unbuffered_channel::pop;"
+       "::boost::fibers::unbuffered_channel::pop_wait_for;"
+       "::boost::fibers::unbuffered_channel::pop_wait_until",
        Role::ChannelReceiveWithStatus},
+      {"ChannelReceiveThrowingFunctions",
+       "::boost::fibers::buffered_channel::value_pop;"
+       "::boost::fibers::unbuffered_channel::value_pop",
+       Role::ChannelReceiveThrowing},
       {"ChannelCloseFunctions", "::csp::chan::close;::csp::send_chan::close",
        Role::ChannelClose},
+      {"ChannelCloseIdempotentFunctions",
+       "::boost::fibers::buffered_channel::close;::boost::fibers::unbuffered_channel::close",
+       Role::ChannelCloseIdempotent},
       {"SelectReceiveCaseFunctions", "::csp::recv_case", Role::SelectReceiveCase},
       {"SelectSendCaseFunctions", "::csp::send_case", Role::SelectSendCase},
       {"MutexLockFunctions",
        "::std::mutex::lock;::std::timed_mutex::lock;::std::recursive_mutex::lock;"
        "::std::shared_mutex::lock",
        Role::MutexLock},
-      {"ChannelTypes", "::csp::chan;::csp::send_chan;::csp::recv_chan",
+      {"ChannelTypes",
+       "::csp::chan;::csp::send_chan;::csp::recv_chan;::boost::fibers::buffered_channel;"
+       "::boost::fibers::unbuffered_channel",
        Role::None, TypeRole::Channel},
       {"ScopedLockTypes",
        "::std::lock_guard;::std::unique_lock;::std::scoped_lock",
@@ -121,13 +144,13 @@ TypeRole ApiRoles::roleOf(QualType T) const {
   return It->second;
 }
 
-bool ApiRoles::isSpawnType(const CXXRecordDecl *RD) const {
+Role ApiRoles::spawnRoleOfType(const CXXRecordDecl *RD) const {
   if (!RD)
-    return false;
+    return Role::None;
   for (const CXXConstructorDecl *Ctor : RD->ctors())
-    if (roleOf(Ctor) == Role::Spawn)
-      return true;
-  return false;
+    if (Role R = roleOf(Ctor); isSpawn(R))
+      return R;
+  return Role::None;
 }
 
 } // namespace clang::tidy::csp

@@ -26,6 +26,11 @@ enum class Role {
   /// Starts a task that runs its callable argument concurrently: csp::go,
   /// std::thread's constructor, std::async, errgroup::go.
   Spawn,
+  /// Starts a task that interleaves with the others only where one of them
+  /// suspends (a channel operation, a yield): Boost.Fiber's fibers on their
+  /// default scheduler. Between suspension points nothing else runs, so
+  /// plain shared variables do not race.
+  SpawnCooperative,
   WaitGroupAdd,
   WaitGroupDone,
   WaitGroupWait,
@@ -34,9 +39,18 @@ enum class Role {
   ChannelSend,
   /// A receive whose result says nothing about a closed channel: `recv()`.
   ChannelReceive,
-  /// A receive that reports a closed channel: `recv_ok()`.
+  /// A receive that reports a closed channel in its result: `recv_ok()`,
+  /// Boost.Fiber's `pop(v)` (a channel_op_status). Called for its side
+  /// effect only, with the result dropped, it is a ChannelReceive.
   ChannelReceiveWithStatus,
+  /// A receive that throws on a closed channel: Boost.Fiber's `value_pop()`.
+  /// Treated as a receive with status; dropping its value drops no status.
+  ChannelReceiveThrowing,
+  /// Closes a channel; a second close panics and so does a later send.
   ChannelClose,
+  /// Closes a channel where closing again does nothing and a later send
+  /// fails with a status instead of crashing: Boost.Fiber's `close()`.
+  ChannelCloseIdempotent,
   /// `csp::recv_case(ch, handler)`: a receive whose kind depends on the
   /// handler: (T, bool) reports closing, (T) does not, () uses no value.
   SelectReceiveCase,
@@ -48,6 +62,13 @@ enum class Role {
   ChannelRange,
 };
 
+inline bool isSpawn(Role R) { return R == Role::Spawn || R == Role::SpawnCooperative; }
+
+/// Whether an operation of this kind closes its channel, safely or not.
+inline bool isClose(Role R) {
+  return R == Role::ChannelClose || R == Role::ChannelCloseIdempotent;
+}
+
 /// Whether an operation of this kind receives from its channel.
 inline bool isReceive(Role R) {
   return R == Role::ChannelReceive || R == Role::ChannelReceiveWithStatus ||
@@ -57,7 +78,9 @@ inline bool isReceive(Role R) {
 /// Roles of types rather than functions.
 enum class TypeRole {
   None,
-  /// A channel handle: ranging over it receives until it is closed.
+  /// A channel: ranging over it receives until it is closed. A channel type
+  /// that cannot be copied (Boost.Fiber's) is the channel itself, and
+  /// declaring one makes a channel; a copyable one (csp::chan) is a handle.
   Channel,
   /// An RAII lock: while one is alive in a scope, its mutex is held.
   ScopedLock,
@@ -96,8 +119,9 @@ public:
   /// class template specializations by their template's name.
   Role roleOf(const FunctionDecl *FD) const;
 
-  /// True if constructing \p RD starts a task (std::thread, std::jthread).
-  bool isSpawnType(const CXXRecordDecl *RD) const;
+  /// The spawn role of constructing \p RD (std::thread, std::jthread,
+  /// boost::fibers::fiber), or Role::None.
+  Role spawnRoleOfType(const CXXRecordDecl *RD) const;
 
   /// The role of a type, looking through references, pointers and
   /// cv-qualifiers; specializations match by their template's name.

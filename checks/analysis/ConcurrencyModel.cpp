@@ -230,14 +230,15 @@ public:
     const FunctionDecl *Callee = CE->getDirectCallee();
     llvm::ArrayRef<const Expr *> Args = ConcurrencyModel::explicitArgs(CE);
     Role R = M.Roles.roleOf(Callee);
-    if (R == Role::Spawn) {
-      addSpawn(CE, Args);
+    if (isSpawn(R)) {
+      addSpawn(CE, Args, R);
       return true;
     }
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE);
-        MC && M.Roles.isSpawnType(emplacedRecord(MC))) {
-      addSpawn(CE, Args);
-      return true;
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE)) {
+      if (Role Emplaced = M.Roles.spawnRoleOfType(emplacedRecord(MC)); isSpawn(Emplaced)) {
+        addSpawn(CE, Args, Emplaced);
+        return true;
+      }
     }
     if (R != Role::None || isTransparentStdFunction(Callee))
       return true;
@@ -255,8 +256,8 @@ public:
   bool VisitCXXConstructExpr(CXXConstructExpr *CE) {
     llvm::ArrayRef<const Expr *> Args(CE->getArgs(), CE->getNumArgs());
     const CXXConstructorDecl *Ctor = CE->getConstructor();
-    if (M.Roles.roleOf(Ctor) == Role::Spawn) {
-      addSpawn(CE, Args);
+    if (Role R = M.Roles.roleOf(Ctor); isSpawn(R)) {
+      addSpawn(CE, Args, R);
       return true;
     }
     // Copying a channel is not handing it over.
@@ -272,6 +273,18 @@ private:
   }
   bool isChannel(const ValueDecl *D) const {
     return D && isChannelType(D->getType());
+  }
+  static bool isStopToken(QualType T) {
+    const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+    return RD && qualifiedNameForRoles(RD) == "std::stop_token";
+  }
+  /// A channel type whose copy constructor is deleted: its objects are
+  /// channels, not handles to one (Boost.Fiber's channels).
+  bool isChannelObject(QualType T) const {
+    const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+    return RD && isChannelType(T) && llvm::any_of(RD->ctors(), [](const CXXConstructorDecl *C) {
+             return C->isCopyConstructor() && C->isDeleted();
+           });
   }
 
   void record(const Stmt *S) {
@@ -289,6 +302,18 @@ private:
     if (Call && M.Roles.roleOf(Call->getDirectCallee()) == Role::MakeChannel) {
       MadeAt.emplace_back(D, Call);
       return;
+    }
+    // A constructor can make a channel: one named in MakeChannelFunctions
+    // (a copy is not a new channel), or any of a channel type that cannot be
+    // copied.
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(Init->IgnoreImplicit());
+        Construct && isa<VarDecl>(D) && !D->getType()->isReferenceType()) {
+      const CXXConstructorDecl *Ctor = Construct->getConstructor();
+      if ((M.Roles.roleOf(Ctor) == Role::MakeChannel && !Ctor->isCopyOrMoveConstructor()) ||
+          isChannelObject(D->getType())) {
+        MadeAt.emplace_back(D, Init);
+        return;
+      }
     }
     if (const ValueDecl *From = ConcurrencyModel::rootObject(Init))
       M.unite(D, From);
@@ -324,7 +349,7 @@ private:
 
   /// The task is the first argument that resolves to a callable (std::async
   /// takes a launch policy first); the rest are bound to its parameters.
-  void addSpawn(const Expr *Site, llvm::ArrayRef<const Expr *> Args) {
+  void addSpawn(const Expr *Site, llvm::ArrayRef<const Expr *> Args, Role Kind) {
     for (unsigned I = 0; I < Args.size(); ++I) {
       Callable Task = ConcurrencyModel::resolveCallable(Args[I]);
       if (!Task.Fn)
@@ -339,9 +364,16 @@ private:
       S.Site = Site;
       S.Spawner = Body.empty() ? nullptr : Body.back();
       S.Task = Task;
-      S.BoundArgs.assign(Rest.begin(), Rest.end());
+      // std::jthread passes its stop token first to a callable that takes
+      // one, before the arguments it was given.
+      if (Task.Fn->getNumParams() == Rest.size() + 1 &&
+          isStopToken(Task.Fn->getParamDecl(0)->getType()))
+        S.BoundArgs.push_back(nullptr);
+      S.BoundArgs.append(Rest.begin(), Rest.end());
+      S.Cooperative = Kind == Role::SpawnCooperative;
       for (unsigned P = 0; P < S.BoundArgs.size() && P < Task.Fn->getNumParams(); ++P)
-        bind(Task.Fn->getParamDecl(P), S.BoundArgs[P]);
+        if (S.BoundArgs[P])
+          bind(Task.Fn->getParamDecl(P), S.BoundArgs[P]);
       M.Spawns.push_back(std::move(S));
       return;
     }
@@ -450,6 +482,34 @@ ConcurrencyModel::ConcurrencyModel(ASTContext &Ctx, ApiRoles Roles)
 
 ConcurrencyModel::~ConcurrencyModel() = default;
 
+bool ConcurrencyModel::resultIgnored(const Expr *E) const {
+  const Stmt *Child = E;
+  const Stmt *P = parentOf(E);
+  while (isa_and_nonnull<FullExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr,
+                         ImplicitCastExpr, ParenExpr>(P)) {
+    Child = P;
+    P = parentOf(P);
+  }
+  if (!P)
+    return false;
+  if (const auto *Cast = dyn_cast<ExplicitCastExpr>(P))
+    return Cast->getType()->isVoidType();
+  if (const auto *BO = dyn_cast<BinaryOperator>(P))
+    return BO->getOpcode() == BO_Comma && BO->getLHS() == Child;
+  if (isa<CompoundStmt, SwitchCase, LabelStmt>(P))
+    return true;
+  // The branch or body of a control statement, not its condition.
+  if (const auto *If = dyn_cast<IfStmt>(P))
+    return If->getCond() != Child;
+  if (const auto *While = dyn_cast<WhileStmt>(P))
+    return While->getCond() != Child;
+  if (const auto *Do = dyn_cast<DoStmt>(P))
+    return Do->getCond() != Child;
+  if (const auto *For = dyn_cast<ForStmt>(P))
+    return For->getCond() != Child;
+  return false;
+}
+
 std::optional<Op> ConcurrencyModel::classify(const Stmt *S) const {
   if (const auto *Range = dyn_cast<CXXForRangeStmt>(S)) {
     const Expr *Init = Range->getRangeInit();
@@ -465,9 +525,17 @@ std::optional<Op> ConcurrencyModel::classify(const Stmt *S) const {
   switch (R) {
   case Role::None:
   case Role::Spawn:
+  case Role::SpawnCooperative:
   case Role::MakeChannel:
   case Role::ChannelRange:
     return std::nullopt;
+  case Role::ChannelReceiveWithStatus:
+    if (resultIgnored(CE))
+      R = Role::ChannelReceive;
+    break;
+  case Role::ChannelReceiveThrowing:
+    R = Role::ChannelReceiveWithStatus;
+    break;
   case Role::SelectReceiveCase: {
     // The handler's parameters say what the case does with the value: only
     // (T) uses it without knowing whether the channel was closed.

@@ -60,8 +60,13 @@ struct SpawnSite {
   /// The body the spawn is written in.
   const FunctionDecl *Spawner = nullptr;
   Callable Task;
-  /// The arguments bound to the task's parameters, in order.
+  /// The arguments bound to the task's parameters, by parameter index;
+  /// null for a parameter the spawn fills itself (std::jthread's leading
+  /// std::stop_token).
   llvm::SmallVector<const Expr *, 4> BoundArgs;
+  /// The task interleaves with others only where one suspends
+  /// (Role::SpawnCooperative).
+  bool Cooperative = false;
 };
 
 /// An operation of some role on a tracked object.
@@ -142,6 +147,10 @@ public:
   /// contained in its DeclStmt; a lambda's body in the LambdaExpr); null at
   /// the top of a body. Recorded for code outside system headers only.
   const Stmt *parentOf(const Stmt *S) const { return Parents.lookup(S); }
+
+  /// Whether the value of \p E is dropped: it is a statement of its own
+  /// (`ch.pop(v);`) or cast to void.
+  bool resultIgnored(const Expr *E) const;
 
   /// The statement that declares the local variable \p D.
   const DeclStmt *declarationOf(const ValueDecl *D) const {
