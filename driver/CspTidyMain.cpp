@@ -125,6 +125,7 @@ cl::opt<std::string> DiffBase("diff-base",
 // How the driver runs itself once per file; not for users.
 cl::opt<std::string> WorkerFile("worker-file", cl::Hidden, cl::cat(Category));
 cl::opt<std::string> WorkerFindings("worker-findings", cl::Hidden, cl::cat(Category));
+cl::opt<std::string> WorkerChangedLines("worker-changed-lines", cl::Hidden, cl::cat(Category));
 
 int fail(const llvm::Twine &Message) {
   llvm::WithColor::error(llvm::errs(), "csp-tidy") << Message << "\n";
@@ -211,15 +212,6 @@ takeFlagsAfterDoubleDash(int &Argc, const char **Argv) {
   return nullptr;
 }
 
-/// `-p`, or the search above the first source.
-std::unique_ptr<tooling::CompilationDatabase> findCompilationDatabase(std::string &Error) {
-  if (!BuildPath.empty())
-    return tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath, Error);
-  llvm::SmallString<256> First(SourcePaths.front());
-  llvm::sys::fs::make_absolute(First);
-  return tooling::CompilationDatabase::autoDetectFromSource(First, Error);
-}
-
 /// A `-checks` entry that names one check (no wildcard) must name a real one:
 /// a typo would otherwise turn a CI gate off without a word.
 std::optional<std::string> unknownCheck(llvm::StringRef Globs) {
@@ -245,12 +237,6 @@ bool inDatabase(const tooling::CompilationDatabase &DB, llvm::StringRef File) {
   return false;
 }
 
-std::string absolute(llvm::StringRef Path) {
-  llvm::SmallString<256> Absolute(Path);
-  llvm::sys::fs::make_absolute(Absolute);
-  llvm::sys::path::remove_dots(Absolute, /*remove_dot_dot=*/true);
-  return std::string(Absolute);
-}
 
 /// Analyses \p Files in this process, prints what is left after the diff
 /// filter and the baseline as clang-tidy does (applying fixes when asked),
@@ -293,15 +279,24 @@ Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
   FixBehaviour Behaviour =
       !Compiled ? FB_NoFix : FixNotes ? FB_FixNotes : Fix ? FB_Fix : FB_NoFix;
   unsigned WarningsAsErrorsCount = 0;
-  if (PrintText || Behaviour != FB_NoFix)
+  if (PrintText || Behaviour != FB_NoFix) {
     handleErrors(Shown, Context, Behaviour, WarningsAsErrorsCount, BaseFS);
+  } else if (!Compiled) {
+    // The report owns stdout; why the file could not be analysed still
+    // has to be said.
+    for (const ClangTidyError &E : Shown)
+      if (isCompilerError(E)) {
+        Finding F = toFinding(E, Sources, BaseDir);
+        llvm::errs() << F.Where.File << ":" << F.Where.Line << ":" << F.Where.Column
+                     << ": error: " << F.Message << "\n";
+      }
+  }
   if (!ExportFixes.empty() && Compiled) {
-    std::error_code EC;
-    llvm::raw_fd_ostream OS(ExportFixes, EC, llvm::sys::fs::OF_None);
-    if (EC)
-      ExportError = "cannot write '" + ExportFixes + "': " + EC.message();
-    else
-      exportReplacements(Files.size() == 1 ? Files.front() : "", Shown, OS);
+    std::string YAML;
+    llvm::raw_string_ostream OS(YAML);
+    exportReplacements(Files.size() == 1 ? Files.front() : "", Shown, OS);
+    if (llvm::Error E = writeAtomically(ExportFixes, YAML))
+      ExportError = llvm::toString(std::move(E));
   }
   return Result;
 }
@@ -372,6 +367,10 @@ int main(int argc, const char **argv) {
     return fail("no checks enabled; check -checks and the 'Checks' of .clang-tidy");
   if (!BaselineFile.empty() && !BaselineWrite.empty())
     return fail("--baseline and --baseline-write cannot be used together");
+  // A baseline written from the findings on changed lines would drop every
+  // other accepted finding.
+  if (!BaselineWrite.empty() && !DiffBase.empty())
+    return fail("--baseline-write records every finding; it cannot be used with --diff-base");
   std::optional<Format> OutputFormat = llvm::StringSwitch<std::optional<Format>>(FormatName)
                                            .Case("text", Format::Text)
                                            .Case("json", Format::JSON)
@@ -380,13 +379,15 @@ int main(int argc, const char **argv) {
                                            .Default(std::nullopt);
   if (!OutputFormat)
     return fail("unknown --format '" + FormatName + "'; use text, json, sarif or codeclimate");
+  if (!OutputFile.empty() && *OutputFormat == Format::Text)
+    return fail("--output writes a report; choose it with --format=json, sarif or codeclimate");
   bool Fixing = Fix || FixNotes || !ExportFixes.empty();
   bool ReportOnStdout = OutputFormat != Format::Text && OutputFile.empty();
   if (Fixing && ReportOnStdout)
     return fail("-fix and -export-fixes print text; write the report with --output <file>");
   if (!BaseDir.empty() && !llvm::sys::fs::is_directory(BaseDir))
     return fail("--base-dir '" + BaseDir + "' is not a directory");
-  BaseDir = absolute(BaseDir.empty() ? llvm::StringRef(".") : llvm::StringRef(BaseDir));
+  BaseDir = absolutePath(BaseDir.empty() ? llvm::StringRef(".") : llvm::StringRef(BaseDir));
 
   // Everything the run reads is checked before any file is analysed: a bad
   // baseline or revision found after minutes of analysis would waste them.
@@ -398,7 +399,17 @@ int main(int argc, const char **argv) {
     Accepted = std::move(*Read);
   }
   std::optional<ChangedLines> Changed;
-  if (!DiffBase.empty()) {
+  if (!WorkerChangedLines.empty()) {
+    auto Text = llvm::MemoryBuffer::getFile(WorkerChangedLines);
+    auto Parsed = Text ? llvm::json::parse((*Text)->getBuffer())
+                       : llvm::Expected<llvm::json::Value>(
+                             llvm::errorCodeToError(Text.getError()));
+    if (!Parsed)
+      return fail("cannot read the changed lines: " + llvm::toString(Parsed.takeError()));
+    Changed = ChangedLines::fromJSON(*Parsed);
+    if (!Changed)
+      return fail("cannot read the changed lines: not in the driver's format");
+  } else if (!DiffBase.empty()) {
     auto Lines = ChangedLines::against(DiffBase, BaseDir);
     if (!Lines)
       return fail(llvm::toString(Lines.takeError()));
@@ -436,7 +447,7 @@ int main(int argc, const char **argv) {
                     "'; generate compile_commands.json there "
                     "(cmake -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)");
     } else {
-      Compilations = tooling::CompilationDatabase::autoDetectFromSource(absolute(Files.front()),
+      Compilations = tooling::CompilationDatabase::autoDetectFromSource(absolutePath(Files.front()),
                                                                         Error);
       if (!Compilations)
         return fail("no compilation database found for '" + Files.front() +
@@ -446,12 +457,15 @@ int main(int argc, const char **argv) {
   if (FromDatabase && WorkerFile.empty()) {
     if (Files.empty()) {
       Files = Compilations->getAllFiles();
+      if (Files.empty())
+        return fail("the compilation database in '" + BuildPath +
+                    "' lists no files; check the configure step that writes it");
       llvm::sort(Files);
       if (Changed)
         llvm::erase_if(Files, [&](const std::string &F) { return !Changed->touches(F); });
     }
     for (const std::string &File : Files)
-      if (!inDatabase(*Compilations, absolute(File)))
+      if (!inDatabase(*Compilations, absolutePath(File)))
         return fail("'" + File + "' is not in the compilation database; its flags would be "
                     "guessed from other files (regenerate compile_commands.json, or pass "
                     "flags after '--')");
@@ -471,9 +485,10 @@ int main(int argc, const char **argv) {
   unsigned SuppressedByNoLint = 0;
   unsigned Threads = Jobs ? unsigned(Jobs) : llvm::hardware_concurrency().compute_thread_count();
   bool IsWorker = !WorkerFile.empty();
+  bool InProcess = !Files.empty() && (IsWorker || Files.size() == 1 || Fixing);
   if (Files.empty()) {
     // Nothing changed that the database compiles: nothing to report.
-  } else if (IsWorker || Files.size() == 1 || Fixing) {
+  } else if (InProcess) {
     // Fixes run in one process, one file after another, so that two files
     // fixing a header they share do not overwrite each other's edits.
     bool Compiled = true;
@@ -485,10 +500,12 @@ int main(int argc, const char **argv) {
       return fail(ConfigParseError);
     if (!ExportError.empty())
       return fail(ExportError);
+    if (!Compiled && IsWorker)
+      return fail("could not analyse the file: it does not compile with the given flags");
+    // The report still gets written, saying what could not be analysed.
     if (!Compiled)
-      return fail(IsWorker ? "could not analyse the file: it does not compile with the given flags"
-                           : "could not analyse the input: it does not compile with the given "
-                             "flags (see the errors above)");
+      for (const std::string &File : Files)
+        Report.Failures.push_back({absolutePath(File), "does not compile with the given flags"});
     // A worker hands its findings back to the driver that started it.
     if (IsWorker) {
       std::string Text;
@@ -502,9 +519,28 @@ int main(int argc, const char **argv) {
     SuppressedByNoLint = Result.SuppressedByNoLint;
   } else {
     std::string Self = llvm::sys::fs::getMainExecutable(argv[0], (void *)&fail);
-    for (FileResult &R : runWorkers(Self, UserArgs, Files, Threads, !Quiet)) {
+    std::vector<std::string> WorkerArgs;
+    // git runs once: the workers get its answer.
+    llvm::SmallString<128> ChangedPath;
+    if (Changed) {
+      int FD;
+      if (std::error_code EC =
+              llvm::sys::fs::createTemporaryFile("csp-tidy-changed", "json", FD, ChangedPath))
+        return fail("cannot create a temporary file: " + EC.message());
+      llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
+      OS << Changed->toJSON();
+      WorkerArgs.push_back(("--worker-changed-lines=" + ChangedPath).str());
+    }
+    // Workers print into files; colour follows where this process prints.
+    if (!UseColor.getNumOccurrences())
+      WorkerArgs.push_back(llvm::outs().has_colors() ? "-use-color=true" : "-use-color=false");
+    llvm::append_range(WorkerArgs, UserArgs);
+    std::vector<FileResult> Results = runWorkers(Self, WorkerArgs, Files, Threads, !Quiet);
+    if (!ChangedPath.empty())
+      llvm::sys::fs::remove(ChangedPath);
+    for (FileResult &R : Results) {
       if (R.Failure) {
-        Report.Failures.push_back({absolute(R.File), *R.Failure});
+        Report.Failures.push_back({absolutePath(R.File), *R.Failure});
         continue;
       }
       llvm::append_range(Report.Findings, R.Result.Findings);
@@ -557,6 +593,9 @@ int main(int argc, const char **argv) {
       llvm::errs() << "; recorded in the baseline '" << BaselineWrite << "'";
     llvm::errs() << "\n";
   }
+  if (!Report.Failures.empty() && InProcess)
+    return fail("could not analyse the input: it does not compile with the given flags "
+                "(see the errors above)");
   if (!Report.Failures.empty())
     return fail(llvm::Twine(Report.Failures.size()) + " of " + llvm::Twine(Files.size()) +
                 " files could not be analysed (see the errors above)");

@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SHA256.h"
 
@@ -52,6 +53,20 @@ llvm::StringRef SourceTexts::line(llvm::StringRef File, unsigned Line) {
   return Contents.slice(Begin, End).rtrim("\r\n");
 }
 
+std::string absolutePath(llvm::StringRef File, llvm::StringRef Directory) {
+  llvm::SmallString<256> Path(File);
+  if (!Path.empty() && llvm::sys::path::is_relative(Path)) {
+    if (Directory.empty()) {
+      llvm::sys::fs::make_absolute(Path);
+    } else {
+      Path = Directory;
+      llvm::sys::path::append(Path, File);
+    }
+  }
+  llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
+  return std::string(Path);
+}
+
 std::string relativeTo(llvm::StringRef Path, llvm::StringRef BaseDir) {
   llvm::SmallString<256> Base(BaseDir);
   llvm::sys::path::remove_dots(Base, /*remove_dot_dot=*/true);
@@ -92,18 +107,6 @@ bool isCompilerError(const ClangTidyError &E) {
   return E.DiagnosticName == "clang-diagnostic-error" ||
          (E.DiagLevel == ClangTidyError::Error && !E.IsWarningAsError &&
           llvm::StringRef(E.DiagnosticName).starts_with("clang-diagnostic-"));
-}
-
-/// Diagnostics name files as the compile command does, often relative to
-/// the command's directory.
-static std::string absolutePath(llvm::StringRef File, llvm::StringRef BuildDirectory) {
-  llvm::SmallString<256> Path(File);
-  if (!Path.empty() && llvm::sys::path::is_relative(Path)) {
-    Path = BuildDirectory;
-    llvm::sys::path::append(Path, File);
-  }
-  llvm::sys::path::remove_dots(Path, /*remove_dot_dot=*/true);
-  return std::string(Path);
 }
 
 Finding toFinding(const ClangTidyError &E, SourceTexts &Sources, llvm::StringRef BaseDir) {

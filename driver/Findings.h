@@ -62,6 +62,10 @@ private:
   llvm::StringMap<Text> Files;
 };
 
+/// \p File made absolute (relative to \p Directory, or to the current
+/// directory when that is empty), with `.` and `..` removed.
+std::string absolutePath(llvm::StringRef File, llvm::StringRef Directory = "");
+
 /// \p Path relative to \p BaseDir when it lies below it, else unchanged.
 std::string relativeTo(llvm::StringRef Path, llvm::StringRef BaseDir);
 

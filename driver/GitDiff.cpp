@@ -33,6 +33,37 @@ bool succeeds(llvm::Expected<std::string> Output) {
 
 } // namespace
 
+llvm::json::Value ChangedLines::toJSON() const {
+  llvm::json::Object Files;
+  for (const auto &Entry : Ranges) {
+    llvm::json::Array Spans;
+    for (auto [First, Last] : Entry.second)
+      Spans.push_back(llvm::json::Array{First, Last});
+    Files[Entry.first()] = std::move(Spans);
+  }
+  return Files;
+}
+
+std::optional<ChangedLines> ChangedLines::fromJSON(const llvm::json::Value &V) {
+  const llvm::json::Object *Files = V.getAsObject();
+  if (!Files)
+    return std::nullopt;
+  ChangedLines Result;
+  for (const auto &[File, Spans] : *Files) {
+    auto &Ranges = Result.Ranges[File.str()];
+    const llvm::json::Array *List = Spans.getAsArray();
+    if (!List)
+      return std::nullopt;
+    for (const llvm::json::Value &Span : *List) {
+      const llvm::json::Array *Pair = Span.getAsArray();
+      if (!Pair || Pair->size() != 2 || !(*Pair)[0].getAsInteger() || !(*Pair)[1].getAsInteger())
+        return std::nullopt;
+      Ranges.emplace_back(*(*Pair)[0].getAsInteger(), *(*Pair)[1].getAsInteger());
+    }
+  }
+  return Result;
+}
+
 llvm::Expected<ChangedLines> ChangedLines::against(llvm::StringRef Revision,
                                                    llvm::StringRef Directory) {
   llvm::ErrorOr<std::string> Git = llvm::sys::findProgramByName("git");
@@ -61,8 +92,12 @@ llvm::Expected<ChangedLines> ChangedLines::against(llvm::StringRef Revision,
           "'git fetch --depth=1 origin <branch>' and pass --diff-base=FETCH_HEAD");
     }
   }
+  // Fixed prefixes and repository-relative paths whatever the user's git
+  // configuration says (diff.noprefix, diff.mnemonicPrefix, diff.relative).
   auto Diff = git(*Git, Directory,
-                  {"-c", "core.quotePath=false", "diff", "-U0", "--no-color", "--no-ext-diff", "--no-renames", Base, "--"});
+                  {"-c", "core.quotePath=false", "diff", "-U0", "--no-color", "--no-ext-diff",
+                   "--no-renames", "--src-prefix=a/", "--dst-prefix=b/", "--no-relative", Base,
+                   "--"});
   if (!Diff)
     return llvm::createStringError("git diff against '" + Revision +
                                    "' failed: " + llvm::toString(Diff.takeError()));
@@ -71,6 +106,43 @@ llvm::Expected<ChangedLines> ChangedLines::against(llvm::StringRef Revision,
     RealRoot = llvm::StringRef(*Root).trim();
   return parse(*Diff, RealRoot);
 }
+
+namespace {
+/// The path of a `+++ ` line: `b/dir/file`, which git ends with a tab when
+/// it contains a space, or C-quoted (`"b/dir/t\\"q.cpp"`) when it contains
+/// characters that need escaping.
+std::string diffPath(llvm::StringRef Text) {
+  if (!Text.consume_front("\"")) {
+    Text = Text.split('\t').first;
+    return Text.str();
+  }
+  std::string Path;
+  for (size_t I = 0; I < Text.size() && Text[I] != '"'; ++I) {
+    char C = Text[I];
+    if (C != '\\' || I + 1 == Text.size()) {
+      Path += C;
+      continue;
+    }
+    char E = Text[++I];
+    if (E >= '0' && E <= '7' && I + 2 < Text.size()) { // \ooo: one byte
+      Path += char(((E - '0') << 6) | ((Text[I + 1] - '0') << 3) | (Text[I + 2] - '0'));
+      I += 2;
+      continue;
+    }
+    switch (E) {
+    case 'n': Path += '\n'; break;
+    case 't': Path += '\t'; break;
+    case 'a': Path += '\a'; break;
+    case 'b': Path += '\b'; break;
+    case 'f': Path += '\f'; break;
+    case 'r': Path += '\r'; break;
+    case 'v': Path += '\v'; break;
+    default: Path += E; // \\ and \"
+    }
+  }
+  return Path;
+}
+} // namespace
 
 ChangedLines ChangedLines::parse(llvm::StringRef Diff, llvm::StringRef Root) {
   ChangedLines Result;
@@ -81,10 +153,12 @@ ChangedLines ChangedLines::parse(llvm::StringRef Diff, llvm::StringRef Root) {
     if (Line.consume_front("+++ ")) {
       Current = nullptr;
       // `/dev/null` is a deleted file: nothing of it can be flagged.
-      if (Line.consume_front("b/")) {
-        llvm::SmallString<256> Path(Root);
-        llvm::sys::path::append(Path, Line);
-        Current = &Result.Ranges[Path];
+      std::string Path = diffPath(Line);
+      llvm::StringRef Relative(Path);
+      if (Relative.consume_front("b/")) {
+        llvm::SmallString<256> Absolute(Root);
+        llvm::sys::path::append(Absolute, Relative);
+        Current = &Result.Ranges[Absolute];
       }
       continue;
     }

@@ -13,6 +13,9 @@
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/JSON.h"
+
+#include <optional>
 
 #include <utility>
 #include <string>
@@ -29,6 +32,11 @@ public:
 
   /// Reads `git diff -U0` output; paths are made absolute under \p Root.
   static ChangedLines parse(llvm::StringRef Diff, llvm::StringRef Root);
+
+  /// The driver hands the lines to its workers in this form, so that git
+  /// runs once per run, not once per file.
+  llvm::json::Value toJSON() const;
+  static std::optional<ChangedLines> fromJSON(const llvm::json::Value &V);
 
   bool contains(llvm::StringRef File, unsigned Line) const;
   /// Whether \p File has added or changed lines.

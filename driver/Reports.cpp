@@ -9,6 +9,7 @@
 #include "llvm/Support/Path.h"
 
 #include <map>
+#include <tuple>
 
 namespace csp_tidy {
 namespace {
@@ -99,6 +100,8 @@ Object rule(llvm::StringRef Check) {
     // Another clang-tidy check the configuration enabled: clang-tidy's
     // documentation names its pages after the check's module and name.
     auto [Module, Name] = Check.split('-');
+    if (Check.starts_with("clang-analyzer-"))
+      std::tie(Module, Name) = std::make_pair(Check.take_front(14), Check.drop_front(15));
     R["shortDescription"] = Object{{"text", ("clang-tidy check " + Check).str()}};
     R["helpUri"] = ("https://clang.llvm.org/extra/clang-tidy/checks/" + Module + "/" + Name +
                     ".html")

@@ -18,6 +18,8 @@ struct Captured {
   std::string Err;
   /// Why the program did not run or did not finish.
   std::string Failure;
+  /// False when the program could not be started at all.
+  bool Started = true;
 };
 
 /// Runs \p Program with \p Args (Args[0] is the program's name) and waits;

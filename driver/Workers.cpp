@@ -5,6 +5,7 @@
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <atomic>
@@ -63,6 +64,7 @@ Finished runOne(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
     R.Failure = "cannot create a temporary file: " + EC.message();
     return Done;
   }
+  llvm::sys::RemoveFileOnSignal(FindingsPath);
   std::string FileArg = "--worker-file=" + File;
   std::string FindingsArg = ("--worker-findings=" + FindingsPath).str();
   std::vector<llvm::StringRef> Argv{Self, FileArg, FindingsArg};
@@ -96,10 +98,12 @@ Finished runOne(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
         (Rest += Line) += '\n';
     Done.Err = std::move(Rest);
   } else {
-    R.Failure = "csp-tidy crashed while analysing the file" +
-                (Run.Failure.empty() ? std::string() : " (" + Run.Failure + ")");
+    R.Failure = Run.Started ? "csp-tidy crashed while analysing the file" +
+                                  (Run.Failure.empty() ? std::string() : " (" + Run.Failure + ")")
+                            : "could not start csp-tidy: " + Run.Failure;
   }
   llvm::sys::fs::remove(FindingsPath);
+  llvm::sys::DontRemoveFileOnSignal(FindingsPath);
   return Done;
 }
 
