@@ -335,9 +335,12 @@ void UncheckedReceiveCheck::checkModel(ConcurrencyModel &Model) {
     Reported.insert(Receive.Site);
     // A receive that returns a status (Boost.Fiber's pop) whose caller
     // drops it: the advice is to read the status it already has.
-    const auto *Call = dyn_cast<CallExpr>(Receive.Site);
-    if (!Receive.Via && Call &&
-        Model.roles().roleOf(Call->getDirectCallee()) == Role::ChannelReceiveWithStatus)
+    const Stmt *Inner = Receive.Via ? receiveIn(Model, Receive.Via) : Receive.Site;
+    const auto *InnerCall = dyn_cast_or_null<CallExpr>(Inner);
+    bool StatusDropped =
+        InnerCall &&
+        Model.roles().roleOf(InnerCall->getDirectCallee()) == Role::ChannelReceiveWithStatus;
+    if (StatusDropped)
       diag(Receive.Site->getBeginLoc(),
            "the status of this receive from channel '%0' is dropped; once the "
            "channel is closed, this loop gets no new values forever: test the "
@@ -349,11 +352,12 @@ void UncheckedReceiveCheck::checkModel(ConcurrencyModel &Model) {
            "closed; once it is, this loop gets zero values forever: use "
            "'recv_ok' or a (value, ok) handler and stop when ok is false")
           << Receive.Object->getNameAsString();
-    if (Receive.Via)
-      if (const Stmt *Inner = receiveIn(Model, Receive.Via))
-        diag(Inner->getBeginLoc(), "'%0' receives without the ok flag here",
-             DiagnosticIDs::Note)
-            << Receive.Via->getNameAsString();
+    if (Receive.Via && Inner)
+      diag(Inner->getBeginLoc(),
+           StatusDropped ? "'%0' drops the receive's status here"
+                         : "'%0' receives without the ok flag here",
+           DiagnosticIDs::Note)
+          << Receive.Via->getNameAsString();
     diag((*Close)->Operation.Site->getBeginLoc(), "the channel is closed here",
          DiagnosticIDs::Note);
   };

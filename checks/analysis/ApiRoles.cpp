@@ -70,26 +70,32 @@ ApiRoles::ApiRoles(ClangTidyCheck::OptionsView &Options)
       }) {}
 
 ApiRoles::ApiRoles(OptionLookup Lookup) {
-  for (const RoleOption &O : roleOptions()) {
-    std::string Value = Lookup(O.Name, O.Default);
-    Fingerprint += O.Name;
-    Fingerprint += '=';
-    Fingerprint += Value;
-    Fingerprint += '\n';
-    llvm::SmallVector<llvm::StringRef, 8> Names;
-    llvm::StringRef(Value).split(Names, ';', -1, /*KeepEmpty=*/false);
-    for (llvm::StringRef Name : Names) {
-      Name = Name.trim();
-      Name.consume_front("::");
-      if (Name.empty())
+  // An option the user set wins over the defaults of the others: naming
+  // boost::fibers::fiber in SpawnFunctions takes it out of the default
+  // CooperativeSpawnFunctions.
+  for (bool Explicit : {false, true})
+    for (const RoleOption &O : roleOptions()) {
+      std::string Value = Lookup(O.Name, O.Default);
+      if ((Value != O.Default) != Explicit)
         continue;
-      if (O.T != TypeRole::None)
-        TypesByName[Name] = O.T;
-      else
-        ByName[Name] = O.R;
+      Fingerprint += O.Name;
+      Fingerprint += '=';
+      Fingerprint += Value;
+      Fingerprint += '\n';
+      llvm::SmallVector<llvm::StringRef, 8> Names;
+      llvm::StringRef(Value).split(Names, ';', -1, /*KeepEmpty=*/false);
+      for (llvm::StringRef Name : Names) {
+        Name = Name.trim();
+        Name.consume_front("::");
+        if (Name.empty())
+          continue;
+        if (O.T != TypeRole::None)
+          TypesByName[Name] = O.T;
+        else
+          ByName[Name] = O.R;
+      }
+      RawValues[O.Name] = std::move(Value);
     }
-    RawValues[O.Name] = std::move(Value);
-  }
 }
 
 void ApiRoles::storeOptions(ClangTidyOptions::OptionMap &Opts,

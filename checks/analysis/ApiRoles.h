@@ -79,8 +79,9 @@ inline bool isReceive(Role R) {
 enum class TypeRole {
   None,
   /// A channel: ranging over it receives until it is closed. A channel type
-  /// that cannot be copied (Boost.Fiber's) is the channel itself, and
-  /// declaring one makes a channel; a copyable one (csp::chan) is a handle.
+  /// that can be neither copied nor moved (Boost.Fiber's) is the channel
+  /// itself, and declaring one makes a channel; any other (csp::chan) is a
+  /// handle.
   Channel,
   /// An RAII lock: while one is alive in a scope, its mutex is held.
   ScopedLock,

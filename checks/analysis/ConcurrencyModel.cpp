@@ -278,13 +278,28 @@ private:
     const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
     return RD && qualifiedNameForRoles(RD) == "std::stop_token";
   }
-  /// A channel type whose copy constructor is deleted: its objects are
-  /// channels, not handles to one (Boost.Fiber's channels).
+  /// A channel type that can be neither copied nor moved: its objects are
+  /// channels, not handles to one (Boost.Fiber's channels). A move-only
+  /// handle moves the channel it names and is not one. Implicit members
+  /// are asked about without declaring them, so that the answer does not
+  /// depend on what else the translation unit happened to use.
   bool isChannelObject(QualType T) const {
     const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
-    return RD && isChannelType(T) && llvm::any_of(RD->ctors(), [](const CXXConstructorDecl *C) {
-             return C->isCopyConstructor() && C->isDeleted();
-           });
+    if (!RD || !RD->hasDefinition() || !isChannelType(T))
+      return false;
+    auto Declared = [&](bool Copy) -> std::optional<bool> {
+      for (const CXXConstructorDecl *C : RD->ctors())
+        if (Copy ? C->isCopyConstructor() : C->isMoveConstructor())
+          return !C->isDeleted();
+      return std::nullopt;
+    };
+    std::optional<bool> Copyable = Declared(/*Copy=*/true);
+    if (!Copyable)
+      Copyable = RD->needsImplicitCopyConstructor() && !RD->defaultedCopyConstructorIsDeleted();
+    std::optional<bool> Movable = Declared(/*Copy=*/false);
+    if (!Movable)
+      Movable = RD->needsImplicitMoveConstructor() && !RD->defaultedMoveConstructorIsDeleted();
+    return !*Copyable && !*Movable;
   }
 
   void record(const Stmt *S) {
@@ -304,12 +319,17 @@ private:
       return;
     }
     // A constructor can make a channel: one named in MakeChannelFunctions
-    // (a copy is not a new channel), or any of a channel type that cannot be
-    // copied.
+    // (a copy is not a new channel), or any of a channel type that can be
+    // neither copied nor moved.
     if (const auto *Construct = dyn_cast<CXXConstructExpr>(Init->IgnoreImplicit());
         Construct && isa<VarDecl>(D) && !D->getType()->isReferenceType()) {
       const CXXConstructorDecl *Ctor = Construct->getConstructor();
-      if ((M.Roles.roleOf(Ctor) == Role::MakeChannel && !Ctor->isCopyOrMoveConstructor()) ||
+      // A constructor that wraps a channel it is given makes no new one.
+      bool FromChannel = llvm::any_of(Construct->arguments(), [&](const Expr *Arg) {
+        return isChannelType(Arg->getType());
+      });
+      if ((M.Roles.roleOf(Ctor) == Role::MakeChannel && !Ctor->isCopyOrMoveConstructor() &&
+           !FromChannel) ||
           isChannelObject(D->getType())) {
         MadeAt.emplace_back(D, Init);
         return;
@@ -696,8 +716,10 @@ const ValueDecl *ConcurrencyModel::rootObject(const Expr *E) {
     }
     // A copy of a handle, or a view of it (chan -> send_chan), is the same
     // object.
+    // A constructor from something else (`Mailbox<int> box(capacity)`)
+    // makes a new object.
     if (const auto *Construct = dyn_cast<CXXConstructExpr>(E)) {
-      if (Construct->getNumArgs() != 1)
+      if (Construct->getNumArgs() != 1 || !Construct->getArg(0)->getType()->isRecordType())
         return nullptr;
       E = Construct->getArg(0);
       continue;

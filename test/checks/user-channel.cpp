@@ -118,3 +118,24 @@ void countsUnlocked(demo::Mailbox<int> out) {
       // CHECK-MESSAGES: :[[@LINE-4]]:5: note: the task is started in a loop, so several copies run at once
     });
 }
+
+// ===== unchecked-receive through a helper that drops the status =====
+
+int next(demo::Mailbox<int> &box) {
+  int v = 0;
+  box >> v;
+  return v;
+}
+
+void helperDropsStatus() {
+  demo::Mailbox<int> box(2);
+  demo::spawn([box]() mutable {
+    for (;;)
+      consume(next(box));
+    // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: the status of this receive from channel 'box' is dropped; once the channel is closed, this loop gets no new values forever: test the status and stop when it says closed [csp-unchecked-receive]
+    // CHECK-MESSAGES: :[[@LINE-10]]:3: note: 'next' drops the receive's status here
+    // CHECK-MESSAGES: :[[@LINE+3]]:3: note: the channel is closed here
+  });
+  box << 1;
+  box.close();
+}
