@@ -11,6 +11,7 @@
 -- clang's "file:line:col: warning: message [check]"; the source excerpts
 -- and the summary are dropped.
 local errorformat = table.concat({
+  '%f:%l:%c: fatal %trror: %m',
   '%f:%l:%c: %trror: %m',
   '%f:%l:%c: %tarning: %m',
   '%f:%l:%c: %tote: %m',

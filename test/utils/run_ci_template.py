@@ -6,8 +6,9 @@ usage: run_ci_template.py github <workflow.yml> <checkout> <event> <base-ref>
        run_ci_template.py gitlab <job.yml> <checkout> <@file holding the diff base sha>
 
 The installation and configure steps are not run (they need the network);
-the steps that fetch the base and run the gate are, with the template's own
-shell text, and csp-tidy taken from PATH. Exits non-zero when the template
+the steps that write the report, fetch the base and run the gate are, with
+the template's own shell text, its expressions filled in for the event, and
+csp-tidy taken from PATH. Exits non-zero when the template
 does not have the shape the docs describe.
 """
 import json
@@ -21,31 +22,48 @@ import yaml
 
 def github(workflow, checkout, event, base_ref):
     steps = yaml.safe_load(open(workflow))["jobs"]["csp-tidy"]["steps"]
-    by_name = {s.get("name"): s for s in steps}
-    env = dict(os.environ)
+    context = {"github.event_name": event, "github.base_ref": base_ref}
+
+    def value(expr):
+        expr = expr.strip()
+        if expr in context:
+            return context[expr]
+        cond = re.fullmatch(r"github\.event_name == '(\w+)'", expr)
+        if cond:
+            return event == cond.group(1)
+        sys.exit("run_ci_template: unknown expression: " + expr)
 
     def expand(text):
-        # The template's expressions are `github.event_name == 'x' && 'a' || 'b'`
-        # and `github.base_ref`; anything else is a template this does not know.
-        def one(m):
-            expr = m.group(1).strip()
-            if expr == "github.base_ref":
-                return base_ref
-            cond = re.fullmatch(r"github\.event_name == '(\w+)' && '([^']*)' \|\| '([^']*)'", expr)
-            if not cond:
-                sys.exit("run_ci_template: unknown expression: " + expr)
-            return cond.group(2) if event == cond.group(1) else cond.group(3)
-        return re.sub(r"\$\{\{(.*?)\}\}", one, text)
+        return re.sub(r"\$\{\{(.*?)\}\}", lambda m: str(value(m.group(1))), text)
 
-    fetch = by_name["Fetch the pull request's base"]
-    if event == "pull_request":
-        subprocess.run(["bash", "-ec", expand(fetch["run"])], cwd=checkout, env=env, check=True)
-    gate = subprocess.run(["bash", "-ec", expand(by_name["csp-tidy"]["run"])], cwd=checkout,
-                          env=env)
-    print("gate exit: %d" % gate.returncode)
+    # The steps after checkout and the build that run shell commands, in
+    # order, with GitHub's GITHUB_ENV file carrying variables between them.
+    env = dict(os.environ)
+    github_env = os.path.join(checkout, ".github_env")
+    open(github_env, "w").close()
+    env["GITHUB_ENV"] = github_env
+    names = ["csp-tidy report", "Fetch the pull request's base", "csp-tidy gate"]
+    by_name = {s.get("name"): s for s in steps}
+    for name in names:
+        step = by_name[name]
+        if "if" in step and not value(step["if"]):
+            continue
+        step_env = dict(env)
+        for key, text in step.get("env", {}).items():
+            step_env[key] = expand(text)
+        for line in open(github_env):
+            key, _, val = line.rstrip("\n").partition("=")
+            step_env[key] = val
+        run = subprocess.run(["bash", "-ec", step["run"]], cwd=checkout, env=step_env)
+        print("%s exit: %d" % (name, run.returncode))
+        if run.returncode:
+            break
     upload = by_name["Upload to code scanning"]
     assert upload["uses"].startswith("github/codeql-action/upload-sarif@"), upload
     assert upload["if"].startswith("always()"), "the findings must upload when the gate fails"
+    order = [s.get("name") for s in steps]
+    assert order.index("csp-tidy report") < order.index("Upload to code scanning"), \
+        "the upload must come after the report"
     return os.path.join(checkout, upload["with"]["sarif_file"])
 
 
@@ -54,7 +72,7 @@ def gitlab(job_file, checkout, base_sha):
     env = dict(os.environ)
     env["CI_MERGE_REQUEST_DIFF_BASE_SHA"] = open(base_sha[1:]).read().strip()
     gate = subprocess.run(["bash", "-ec", "\n".join(job["script"])], cwd=checkout, env=env)
-    print("gate exit: %d" % gate.returncode)
+    print("job exit: %d" % gate.returncode)
     assert job["artifacts"]["when"] == "always", "the report must upload when the gate fails"
     return os.path.join(checkout, job["artifacts"]["reports"]["codequality"])
 
