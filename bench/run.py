@@ -10,11 +10,17 @@ and prints the ratio. Inputs: the fixture programs (test/fixtures), and a
 generated translation unit of N worker-pool functions, at N and 10N, to show
 that the checks' time grows linearly with the size of the code.
 
+With --parallel it measures instead the wall-clock time of a whole-database
+run (`csp-tidy -p DB -j N`, N from 1 to the number of cores) over a compile
+database of the fixture programs, and the speedup over -j 1.
+
   bench/run.py [--build build] [--functions 300] [--runs 5] [--instructions]
+  bench/run.py --parallel [--runs 3]
 """
 
 import argparse
 import glob
+import json
 import os
 import re
 import resource
@@ -22,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -90,17 +97,49 @@ def measure(cmd, runs, count_instructions):
     return statistics.median(cpu_seconds(cmd) for _ in range(runs))
 
 
+def wall_seconds(cmd):
+    start = time.monotonic()
+    result = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    if result.returncode not in (0, 1):
+        sys.exit("bench: %s failed:\n%s" % (" ".join(cmd), result.stderr))
+    return time.monotonic() - start
+
+
+def parallel(args, flags, fixtures):
+    """Wall time of csp-tidy -p over the fixtures at each -j up to the cores."""
+    db = tempfile.mkdtemp(prefix="csp-bench-db-")
+    entries = [{"directory": ROOT, "file": f,
+                "arguments": ["clang++"] + flags + ["-c", f]} for f in fixtures]
+    with open(os.path.join(db, "compile_commands.json"), "w") as out:
+        json.dump(entries, out)
+    tidy = [os.path.join(args.build, "bin", "csp-tidy"), "-p", db, "-quiet",
+            "-checks=-*,csp-*"]
+    print("%d files, wall-clock seconds, median of %d runs" % (len(fixtures), args.runs))
+    serial = None
+    for jobs in range(1, (os.cpu_count() or 1) + 1):
+        seconds = statistics.median(wall_seconds(tidy + ["-j", str(jobs)])
+                                    for _ in range(args.runs))
+        serial = serial or seconds
+        print("-j %-3d %8.2f s   %.2fx" % (jobs, seconds, serial / seconds))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
     parser.add_argument("--functions", type=int, default=300)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--instructions", action="store_true")
+    parser.add_argument("--parallel", action="store_true")
     args = parser.parse_args()
 
     flags = ["-std=c++20", "-I" + os.path.join(ROOT, "test", "runtime", "include")]
     syntax = ["clang++-19", "-fsyntax-only"]
     tidy = [os.path.join(args.build, "bin", "csp-tidy"), "-quiet", "-checks=-*,csp-*"]
+    fixtures = sorted(glob.glob(os.path.join(ROOT, "test", "fixtures", "*", "*.cpp")))
+    if args.parallel:
+        parallel(args, flags, fixtures)
+        return
 
     work = tempfile.mkdtemp(prefix="csp-bench-")
     inputs = []
@@ -108,7 +147,6 @@ def main():
         path = os.path.join(work, "pools_%d.cpp" % n)
         generate(path, n)
         inputs.append(("generated, %d functions" % n, [path]))
-    fixtures = sorted(glob.glob(os.path.join(ROOT, "test", "fixtures", "*", "*.cpp")))
     if fixtures:
         inputs.append(("fixtures (%d files)" % len(fixtures), fixtures))
 

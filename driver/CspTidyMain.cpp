@@ -136,6 +136,63 @@ int fail(const llvm::Twine &Message) {
 /// silently ignored configuration would report the wrong set of findings.
 std::string ConfigParseError;
 
+const NamesAndOptions &knownChecks() {
+  static const NamesAndOptions Known = getAllChecksAndOptions();
+  return Known;
+}
+
+/// "did you mean" the closest of \p Known to \p Name, else \p Otherwise.
+std::string hintFor(llvm::StringRef Name, const llvm::StringSet<> &Known,
+                    llvm::StringRef Otherwise) {
+  llvm::StringRef Best;
+  unsigned BestDistance = 4; // further than this is not a typo of it
+  for (const auto &Entry : Known) {
+    unsigned Distance = Name.edit_distance(Entry.getKey(), true, BestDistance);
+    if (Distance < BestDistance) {
+      BestDistance = Distance;
+      Best = Entry.getKey();
+    }
+  }
+  return Best.empty() ? ("; " + Otherwise).str() : ("; did you mean '" + Best + "'?").str();
+}
+
+constexpr llvm::StringLiteral ListChecksHint = "'csp-tidy -list-checks -checks=*' lists them";
+
+/// A check named in \p Globs (no wildcard) that does not exist; with
+/// \p OnlyCsp, only names in the csp namespace count.
+std::optional<std::string> unknownCheckIn(llvm::StringRef Globs, bool OnlyCsp) {
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  Globs.split(Parts, ',', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef Part : Parts) {
+    Part = Part.trim();
+    Part.consume_front("-");
+    if (Part.empty() || Part.contains('*') || (OnlyCsp && !Part.starts_with("csp-")))
+      continue;
+    if (!knownChecks().Names.contains(Part))
+      return Part.str();
+  }
+  return std::nullopt;
+}
+
+/// Names in the csp namespace that no check of this build knows, in a
+/// configuration read from \p Source: a typo there would silently turn a
+/// check or an option off. Names of other tools' checks are left alone, as
+/// one .clang-tidy often serves clang-tidy and csp-tidy both.
+std::optional<std::string> unknownCspName(const ClangTidyOptions &Options,
+                                          llvm::StringRef Source) {
+  if (Options.Checks)
+    if (auto Unknown = unknownCheckIn(*Options.Checks, /*OnlyCsp=*/true))
+      return "unknown check '" + *Unknown + "' in the Checks of '" + Source.str() + "'" +
+             hintFor(*Unknown, knownChecks().Names, ListChecksHint);
+  for (const auto &Option : Options.CheckOptions) {
+    llvm::StringRef Key = Option.getKey();
+    if (Key.starts_with("csp-") && !knownChecks().Options.contains(Key))
+      return ("unknown option '" + Key + "' in '" + Source + "'").str() +
+             hintFor(Key, knownChecks().Options, "'csp-tidy -dump-config' lists them");
+  }
+  return std::nullopt;
+}
+
 class StrictFileOptionsProvider : public FileOptionsProvider {
 public:
   StrictFileOptionsProvider(ClangTidyGlobalOptions Global, ClangTidyOptions Defaults,
@@ -153,6 +210,9 @@ private:
       ConfigParseError = ("invalid configuration '" + Buffer.getBufferIdentifier() +
                           "': " + Parsed.getError().message())
                              .str();
+    if (Parsed && ConfigParseError.empty())
+      if (auto Unknown = unknownCspName(*Parsed, Buffer.getBufferIdentifier()))
+        ConfigParseError = *Unknown;
     return Parsed;
   }
 };
@@ -190,6 +250,8 @@ llvm::Expected<std::unique_ptr<ClangTidyOptionsProvider>> createOptionsProvider(
     if (!Parsed)
       return llvm::createStringError("invalid configuration '" + ConfigName +
                                      "': " + Parsed.getError().message());
+    if (auto Unknown = unknownCspName(*Parsed, ConfigName))
+      return llvm::createStringError(*Unknown);
     return std::make_unique<ConfigOptionsProvider>(std::move(Global), std::move(Defaults),
                                                    std::move(*Parsed), std::move(Overrides));
   }
@@ -210,21 +272,6 @@ takeFlagsAfterDoubleDash(int &Argc, const char **Argv) {
   if (!Error.empty())
     return llvm::createStringError(Error);
   return nullptr;
-}
-
-/// A `-checks` entry that names one check (no wildcard) must name a real one:
-/// a typo would otherwise turn a CI gate off without a word.
-std::optional<std::string> unknownCheck(llvm::StringRef Globs) {
-  NamesAndOptions Known = getAllChecksAndOptions();
-  llvm::SmallVector<llvm::StringRef, 8> Parts;
-  Globs.split(Parts, ',', -1, /*KeepEmpty=*/false);
-  for (llvm::StringRef Part : Parts) {
-    Part = Part.trim();
-    Part.consume_front("-");
-    if (!Part.empty() && !Part.contains('*') && !Known.Names.contains(Part))
-      return Part.str();
-  }
-  return std::nullopt;
 }
 
 /// Whether a file has a command of its own in the database, not one the
@@ -336,8 +383,10 @@ int main(int argc, const char **argv) {
   auto Provider = createOptionsProvider();
   if (!Provider)
     return fail(llvm::toString(Provider.takeError()));
-  if (auto Unknown = unknownCheck(Checks))
-    return fail("unknown check '" + *Unknown + "'; 'csp-tidy -list-checks -checks=*' lists them");
+  // A typo in -checks would otherwise turn a CI gate off without a word.
+  if (auto Unknown = unknownCheckIn(Checks, /*OnlyCsp=*/false))
+    return fail("unknown check '" + *Unknown + "'" +
+                hintFor(*Unknown, knownChecks().Names, ListChecksHint));
 
   llvm::SmallString<256> AbsoluteForOptions(
       SourcePaths.empty() ? llvm::StringRef("dummy.cpp") : llvm::StringRef(SourcePaths.front()));
