@@ -278,6 +278,10 @@ private:
     const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
     return RD && qualifiedNameForRoles(RD) == "std::stop_token";
   }
+  static bool isJThread(QualType T) {
+    const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+    return RD && qualifiedNameForRoles(RD) == "std::jthread";
+  }
   /// A channel type that can be neither copied nor moved: its objects are
   /// channels, not handles to one (Boost.Fiber's channels). A move-only
   /// handle moves the channel it names and is not one. Implicit members
@@ -385,10 +389,13 @@ private:
       S.Spawner = Body.empty() ? nullptr : Body.back();
       S.Task = Task;
       // std::jthread passes its stop token first to a callable that takes
-      // one, before the arguments it was given.
-      if (Task.Fn->getNumParams() == Rest.size() + 1 &&
-          isStopToken(Task.Fn->getParamDecl(0)->getType()))
-        S.BoundArgs.push_back(nullptr);
+      // one, before the arguments it was given; a generic lambda's `auto`
+      // parameter takes it as well.
+      if (Task.Fn->getNumParams() == Rest.size() + 1) {
+        QualType First = Task.Fn->getParamDecl(0)->getType();
+        if (isStopToken(First) || (First->isDependentType() && isJThread(Site->getType())))
+          S.BoundArgs.push_back(nullptr);
+      }
       S.BoundArgs.append(Rest.begin(), Rest.end());
       S.Cooperative = Kind == Role::SpawnCooperative;
       for (unsigned P = 0; P < S.BoundArgs.size() && P < Task.Fn->getNumParams(); ++P)

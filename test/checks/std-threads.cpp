@@ -99,3 +99,15 @@ void startReadAll() {
   std::jthread reader(readAll, in);
   in.send(1);
 }
+
+// A generic lambda's `auto` first parameter takes the stop token too.
+void startGenericReader() {
+  auto in = csp::make_chan<int>(4);
+  std::jthread reader([](auto, csp::recv_chan<int> values) {
+    for (int v : values)
+      // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: range loop over channel 'values', which is never closed; the loop never ends and its task blocks forever [csp-channel-never-closed]
+      // CHECK-MESSAGES: :[[@LINE-4]]:13: note: channel 'in' is made here; close it once the last value is sent
+      consume(v);
+  }, in);
+  in.send(1);
+}
