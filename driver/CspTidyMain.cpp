@@ -314,7 +314,7 @@ Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
     if (Changed && !Changed->contains(F.Where.File, F.Where.Line))
       continue;
     if (Accepted && Accepted->accepts(F)) {
-      ++Result.Baselined;
+      Result.Baselined.push_back(std::move(F));
       continue;
     }
     Result.Findings.push_back(std::move(F));
@@ -531,6 +531,7 @@ int main(int argc, const char **argv) {
   Run Report;
   Report.BaseDir = BaseDir;
   Report.EnabledChecks = EnabledChecks;
+  std::vector<Finding> Baselined;
   unsigned SuppressedByNoLint = 0;
   unsigned Threads = Jobs ? unsigned(Jobs) : llvm::hardware_concurrency().compute_thread_count();
   bool IsWorker = !WorkerFile.empty();
@@ -564,7 +565,7 @@ int main(int argc, const char **argv) {
       return Result.Findings.empty() ? ExitClean : ExitFindings;
     }
     Report.Findings = std::move(Result.Findings);
-    Report.Baselined = Result.Baselined;
+    Baselined = std::move(Result.Baselined);
     SuppressedByNoLint = Result.SuppressedByNoLint;
   } else {
     std::string Self = llvm::sys::fs::getMainExecutable(argv[0], (void *)&fail);
@@ -593,11 +594,13 @@ int main(int argc, const char **argv) {
         continue;
       }
       llvm::append_range(Report.Findings, R.Result.Findings);
-      Report.Baselined += R.Result.Baselined;
+      llvm::append_range(Baselined, R.Result.Baselined);
       SuppressedByNoLint += R.Result.SuppressedByNoLint;
     }
   }
   sortAndDeduplicate(Report.Findings);
+  sortAndDeduplicate(Baselined);
+  Report.Baselined = Baselined.size();
 
   std::string ReportText;
   {

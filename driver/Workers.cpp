@@ -15,20 +15,21 @@
 namespace csp_tidy {
 
 llvm::json::Value toJSON(const Outcome &O) {
-  llvm::json::Array Findings;
+  llvm::json::Array Findings, Baselined;
   for (const Finding &F : O.Findings)
     Findings.push_back(toJSON(F));
+  for (const Finding &F : O.Baselined)
+    Baselined.push_back(toJSON(F));
   return llvm::json::Object{{"findings", std::move(Findings)},
-                            {"baselined", O.Baselined},
+                            {"baselined", std::move(Baselined)},
                             {"nolint", O.SuppressedByNoLint}};
 }
 
 bool fromJSON(const llvm::json::Value &V, Outcome &O, llvm::json::Path P) {
   llvm::json::ObjectMapper M(V, P);
-  int64_t Baselined = 0, NoLint = 0; // llvm::json reads no `unsigned`
-  bool Read = M && M.map("findings", O.Findings) && M.map("baselined", Baselined) &&
+  int64_t NoLint = 0; // llvm::json reads no `unsigned`
+  bool Read = M && M.map("findings", O.Findings) && M.map("baselined", O.Baselined) &&
               M.map("nolint", NoLint);
-  O.Baselined = Baselined;
   O.SuppressedByNoLint = NoLint;
   return Read;
 }

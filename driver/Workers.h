@@ -19,7 +19,9 @@ namespace csp_tidy {
 /// What the driver learns from analysing files, in one process or many.
 struct Outcome {
   std::vector<Finding> Findings; // after the diff filter and the baseline
-  unsigned Baselined = 0;
+  /// Those the baseline accepted: kept, not counted, so that a finding in
+  /// a header, which every file including it reports, counts once.
+  std::vector<Finding> Baselined;
   unsigned SuppressedByNoLint = 0;
 };
 
