@@ -36,6 +36,8 @@ protected:
   /// Runs the check on the translation unit's model.
   virtual void checkModel(ConcurrencyModel &Model) = 0;
 
+  const ApiRoles &roles() const { return Roles; }
+
   /// Whether a finding at \p Loc may be reported: not in a system header.
   bool reportable(const ASTContext &Ctx, SourceLocation Loc) const;
 

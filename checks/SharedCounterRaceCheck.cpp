@@ -15,14 +15,6 @@ namespace clang::tidy::csp {
 
 namespace {
 
-const char DefaultJoinFunctions[] =
-    "::std::thread::join;::std::jthread::join;::std::future::get;"
-    "::std::future::wait;::std::shared_future::get;::std::shared_future::wait;"
-    "::std::latch::wait;::std::latch::arrive_and_wait;"
-    "::boost::fibers::fiber::join;::csp::errgroup::wait";
-const char DefaultDetachFunctions[] =
-    "::std::thread::detach;::std::jthread::detach;"
-    "::boost::fibers::fiber::detach";
 const char DefaultOnceFunctions[] = "::std::call_once";
 
 void parseNames(StringRef Value, llvm::StringSet<> &Out) {
@@ -625,21 +617,13 @@ struct SpawnerInfo {
 SharedCounterRaceCheck::SharedCounterRaceCheck(
     StringRef Name, ClangTidyContext *Context, std::shared_ptr<ModelCache> Cache)
     : CspCheck(Name, Context, std::move(Cache)),
-      JoinFunctions(
-          Options.getLocalOrGlobal("JoinFunctions", DefaultJoinFunctions)),
-      DetachFunctions(
-          Options.getLocalOrGlobal("DetachFunctions", DefaultDetachFunctions)),
       OnceFunctions(
           Options.getLocalOrGlobal("OnceFunctions", DefaultOnceFunctions)) {
-  parseNames(JoinFunctions, Join);
-  parseNames(DetachFunctions, Detach);
   parseNames(OnceFunctions, Once);
 }
 
 void SharedCounterRaceCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   CspCheck::storeOptions(Opts);
-  Options.store(Opts, "JoinFunctions", JoinFunctions);
-  Options.store(Opts, "DetachFunctions", DetachFunctions);
   Options.store(Opts, "OnceFunctions", OnceFunctions);
 }
 
@@ -648,26 +632,14 @@ SharedCounterRaceCheck::roleOf(const FunctionDecl *FD,
                                const Expr *Object) const {
   if (!FD)
     return ThreadRole::None;
-  auto Lookup = [&](StringRef Name) {
-    if (Join.contains(Name))
-      return ThreadRole::Join;
-    if (Detach.contains(Name))
-      return ThreadRole::Detach;
-    if (Once.contains(Name))
-      return ThreadRole::Once;
-    return ThreadRole::None;
-  };
-  ThreadRole R = Lookup(qualifiedNameForRoles(FD));
-  if (R != ThreadRole::None || !Object || !FD->getIdentifier())
-    return R;
-  // A member inherited from an implementation base (libstdc++'s
-  // __basic_future::wait) is named after the object's class.
-  QualType T = Object->getType();
-  if (const auto *PT = T->getAs<PointerType>())
-    T = PT->getPointeeType();
-  if (const auto *RD = T->getAsCXXRecordDecl())
-    return Lookup(qualifiedNameForRoles(RD) + "::" + FD->getName().str());
-  return ThreadRole::None;
+  switch (Object ? roles().roleOf(FD, Object->getType()) : roles().roleOf(FD)) {
+  case Role::TaskJoin:
+    return ThreadRole::Join;
+  case Role::TaskDetach:
+    return ThreadRole::Detach;
+  default:
+    return Once.contains(qualifiedNameForRoles(FD)) ? ThreadRole::Once : ThreadRole::None;
+  }
 }
 
 void SharedCounterRaceCheck::checkModel(ConcurrencyModel &Model) {

@@ -37,12 +37,9 @@ protected:
   void checkModel(ConcurrencyModel &Model) override;
 
 private:
-  // Not in the shared ApiRoles yet: read with getLocalOrGlobal so that one
-  // CheckOptions entry keeps working once they move there.
-  std::string JoinFunctions;
-  std::string DetachFunctions;
+  // Only this check cares which calls run their callable once.
   std::string OnceFunctions;
-  llvm::StringSet<> Join, Detach, Once;
+  llvm::StringSet<> Once;
 };
 
 } // namespace clang::tidy::csp

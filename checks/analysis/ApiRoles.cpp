@@ -53,6 +53,15 @@ llvm::ArrayRef<RoleOption> roleOptions() {
        "::std::mutex::lock;::std::timed_mutex::lock;::std::recursive_mutex::lock;"
        "::std::shared_mutex::lock",
        Role::MutexLock},
+      {"JoinFunctions",
+       "::std::thread::join;::std::jthread::join;::std::future::get;"
+       "::std::future::wait;::std::shared_future::get;::std::shared_future::wait;"
+       "::std::latch::wait;::std::latch::arrive_and_wait;"
+       "::boost::fibers::fiber::join;::csp::errgroup::wait",
+       Role::TaskJoin},
+      {"DetachFunctions",
+       "::std::thread::detach;::std::jthread::detach;::boost::fibers::fiber::detach",
+       Role::TaskDetach},
       {"ChannelTypes",
        "::csp::chan;::csp::send_chan;::csp::recv_chan;::boost::fibers::buffered_channel;"
        "::boost::fibers::unbuffered_channel",
@@ -133,6 +142,17 @@ Role ApiRoles::roleOf(const FunctionDecl *FD) const {
   if (Inserted)
     It->second = ByName.lookup(qualifiedNameForRoles(FD));
   return It->second;
+}
+
+Role ApiRoles::roleOf(const FunctionDecl *FD, QualType ObjectType) const {
+  Role R = roleOf(FD);
+  if (R != Role::None || !FD || !FD->getIdentifier() || ObjectType.isNull())
+    return R;
+  if (const auto *PT = ObjectType->getAs<PointerType>())
+    ObjectType = PT->getPointeeType();
+  if (const auto *RD = ObjectType->getAsCXXRecordDecl())
+    return ByName.lookup(qualifiedNameForRoles(RD) + "::" + FD->getName().str());
+  return Role::None;
 }
 
 TypeRole ApiRoles::roleOf(QualType T) const {

@@ -58,6 +58,12 @@ enum class Role {
   SelectSendCase,
   /// Locks a mutex until a matching unlock: std::mutex::lock.
   MutexLock,
+  /// Called on a task's handle (or on anything its spawner waits on), returns
+  /// once the task has ended: std::thread::join, std::future::get.
+  TaskJoin,
+  /// Called on a task's handle, lets the task run on unowned:
+  /// std::thread::detach.
+  TaskDetach,
   /// Not a function's role but an operation's: a range-for over a channel.
   ChannelRange,
 };
@@ -119,6 +125,12 @@ public:
   /// The role \p FD plays. Matches template instantiations and methods of
   /// class template specializations by their template's name.
   Role roleOf(const FunctionDecl *FD) const;
+
+  /// The role of calling \p FD on an object of type \p ObjectType: a
+  /// member inherited from an implementation base (libstdc++'s
+  /// `__basic_future::wait`) is also known by the object's class
+  /// (`std::future::wait`).
+  Role roleOf(const FunctionDecl *FD, QualType ObjectType) const;
 
   /// The spawn role of constructing \p RD (std::thread, std::jthread,
   /// boost::fibers::fiber), or Role::None.

@@ -548,7 +548,10 @@ std::optional<Op> ConcurrencyModel::classify(const Stmt *S) const {
   const auto *CE = dyn_cast<CallExpr>(S);
   if (!CE)
     return std::nullopt;
-  Role R = Roles.roleOf(CE->getDirectCallee());
+  const Expr *Object = objectOf(CE);
+  Role R = isa<CXXMemberCallExpr>(CE)
+               ? Roles.roleOf(CE->getDirectCallee(), Object->getType())
+               : Roles.roleOf(CE->getDirectCallee());
   switch (R) {
   case Role::None:
   case Role::Spawn:
@@ -580,7 +583,7 @@ std::optional<Op> ConcurrencyModel::classify(const Stmt *S) const {
   default:
     break;
   }
-  if (const ValueDecl *D = rootObject(objectOf(CE)))
+  if (const ValueDecl *D = rootObject(Object))
     return Op{R, S, D, nullptr};
   return std::nullopt;
 }
