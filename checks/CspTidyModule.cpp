@@ -7,6 +7,7 @@
 #include "SharedCounterRaceCheck.h"
 #include "UncheckedReceiveCheck.h"
 #include "WaitgroupAddInTaskCheck.h"
+#include "LoopVariableCaptureCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
 
@@ -25,6 +26,7 @@ public:
     add<SharedCounterRaceCheck>(Factories, "csp-shared-counter-race", Cache);
     add<UncheckedReceiveCheck>(Factories, "csp-unchecked-receive", Cache);
     add<WaitgroupAddInTaskCheck>(Factories, "csp-waitgroup-add-in-task", Cache);
+    add<LoopVariableCaptureCheck>(Factories, "csp-loop-variable-capture", Cache);
   }
 
 private:

@@ -69,6 +69,8 @@ llvm::ArrayRef<RoleOption> roleOptions() {
       {"ScopedLockTypes",
        "::std::lock_guard;::std::unique_lock;::std::scoped_lock",
        Role::None, TypeRole::ScopedLock},
+      {"JoiningHandleTypes", "::std::jthread;::std::future", Role::None,
+       TypeRole::JoiningHandle},
   };
   return Options;
 }

@@ -91,6 +91,9 @@ enum class TypeRole {
   Channel,
   /// An RAII lock: while one is alive in a scope, its mutex is held.
   ScopedLock,
+  /// A task's handle whose destructor waits for the task: std::jthread,
+  /// the std::future that std::async returns.
+  JoiningHandle,
 };
 
 /// One option per role: the option's name, its default value (a

@@ -184,3 +184,25 @@ void threadsCount(buffered_channel<int> &out) {
     t.join();
   consume(sent);
 }
+
+// ===== loop-variable-capture: a fiber runs once its spawner suspends, =====
+// ===== by then the loop has moved on.                                 =====
+
+void fibersInLoop() {
+  std::vector<fiber> fibers;
+  int seen = 0;
+  for (int i = 0; i < 3; ++i)
+    fibers.emplace_back([&] { seen += i; });
+  // CHECK-MESSAGES: :[[@LINE-1]]:39: warning: loop variable 'i' is captured by reference by a task that can outlive the iteration; the task reads it after the loop has changed it, or once it no longer exists [csp-loop-variable-capture]
+  // CHECK-MESSAGES: :[[@LINE-2]]:5: note: the task is started here, inside the loop; capture 'i' by value
+  for (fiber &f : fibers)
+    f.join();
+}
+
+void fiberJoinedInIteration() {
+  int seen = 0;
+  for (int i = 0; i < 3; ++i) {
+    fiber f([&] { seen += i; });
+    f.join();
+  }
+}
