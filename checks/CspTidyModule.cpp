@@ -5,6 +5,7 @@
 #include "CspCheckBase.h"
 #include "DoubleCloseCheck.h"
 #include "SharedCounterRaceCheck.h"
+#include "TaskExceptionEscapeCheck.h"
 #include "UncheckedReceiveCheck.h"
 #include "WaitgroupAddInTaskCheck.h"
 #include "LoopVariableCaptureCheck.h"
@@ -24,6 +25,7 @@ public:
     add<CloseByReceiverCheck>(Factories, "csp-close-by-receiver", Cache);
     add<DoubleCloseCheck>(Factories, "csp-double-close", Cache);
     add<SharedCounterRaceCheck>(Factories, "csp-shared-counter-race", Cache);
+    add<TaskExceptionEscapeCheck>(Factories, "csp-task-exception-escape", Cache);
     add<UncheckedReceiveCheck>(Factories, "csp-unchecked-receive", Cache);
     add<WaitgroupAddInTaskCheck>(Factories, "csp-waitgroup-add-in-task", Cache);
     add<LoopVariableCaptureCheck>(Factories, "csp-loop-variable-capture", Cache);

@@ -8,6 +8,7 @@
 
 #include <boost/fiber/all.hpp>
 
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -205,4 +206,30 @@ void fiberJoinedInIteration() {
     fiber f([&] { seen += i; });
     f.join();
   }
+}
+
+// ===== task-exception-escape: an exception that leaves a fiber calls =====
+// ===== std::terminate, as for a thread.                               =====
+
+void fiberThrows(int n) {
+  fiber f([n] {
+    if (n < 0)
+      throw std::invalid_argument("n");
+    // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: exception thrown in a task and not caught there; an exception that escapes a task ends the whole program [csp-task-exception-escape]
+    // CHECK-MESSAGES: :[[@LINE-4]]:9: note: the task is started here; catch the exception inside it, or start it with std::async, whose future hands it to the caller of get()
+  });
+  f.join();
+}
+
+void fiberCatches(buffered_channel<int> &ch) {
+  fiber f([&ch] {
+    try {
+      int v = ch.value_pop();
+      if (v < 0)
+        throw std::invalid_argument("v");
+    } catch (const boost::fibers::fiber_error &) {
+    } catch (const std::exception &) {
+    }
+  });
+  f.join();
 }

@@ -1,0 +1,177 @@
+#include "TaskExceptionEscapeCheck.h"
+
+#include "clang/AST/StmtCXX.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/DenseSet.h"
+
+#include <functional>
+
+namespace clang::tidy::csp {
+
+namespace {
+
+const char DefaultThrowingFunctions[] = "::csp::panic";
+const char DefaultForwardingSpawnFunctions[] = "::std::async";
+
+void parseNames(StringRef Value, llvm::StringSet<> &Out) {
+  SmallVector<StringRef, 8> Names;
+  Value.split(Names, ';', -1, /*KeepEmpty=*/false);
+  for (StringRef Name : Names) {
+    Name = Name.trim();
+    Name.consume_front("::");
+    if (!Name.empty())
+      Out.insert(Name);
+  }
+}
+
+/// Whether a handler of type \p Caught (null: `catch (...)`) catches an
+/// exception of type \p Thrown (null: not known, taken as caught: the check
+/// reports only what it is sure escapes).
+bool catches(QualType Caught, QualType Thrown) {
+  if (Caught.isNull() || Thrown.isNull())
+    return true;
+  Caught = Caught.getNonReferenceType().getUnqualifiedType();
+  Thrown = Thrown.getNonReferenceType().getUnqualifiedType();
+  if (Caught->isDependentType() || Thrown->isDependentType())
+    return true;
+  if (Caught.getCanonicalType() == Thrown.getCanonicalType())
+    return true;
+  if (const auto *PC = Caught->getAs<PointerType>())
+    if (const auto *PT = Thrown->getAs<PointerType>()) {
+      Caught = PC->getPointeeType().getUnqualifiedType();
+      Thrown = PT->getPointeeType().getUnqualifiedType();
+      if (Caught->isVoidType() || Caught.getCanonicalType() == Thrown.getCanonicalType())
+        return true;
+    }
+  const auto *Base = Caught->getAsCXXRecordDecl();
+  const auto *Derived = Thrown->getAsCXXRecordDecl();
+  return Base && Derived && Derived->hasDefinition() && Derived->isDerivedFrom(Base);
+}
+
+/// The spawn's own function: the callee of a call, the constructor of a
+/// construction.
+const FunctionDecl *spawnFunction(const Expr *Site) {
+  if (const auto *Call = dyn_cast<CallExpr>(Site))
+    return Call->getDirectCallee();
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(Site))
+    return Construct->getConstructor();
+  return nullptr;
+}
+
+} // namespace
+
+TaskExceptionEscapeCheck::TaskExceptionEscapeCheck(StringRef Name, ClangTidyContext *Context,
+                                                   std::shared_ptr<ModelCache> Cache)
+    : CspCheck(Name, Context, std::move(Cache)),
+      ThrowingFunctions(Options.getLocalOrGlobal("ThrowingFunctions", DefaultThrowingFunctions)),
+      ForwardingSpawnFunctions(Options.getLocalOrGlobal("ForwardingSpawnFunctions",
+                                                        DefaultForwardingSpawnFunctions)) {
+  parseNames(ThrowingFunctions, Throwing);
+  parseNames(ForwardingSpawnFunctions, Forwarding);
+}
+
+void TaskExceptionEscapeCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  CspCheck::storeOptions(Opts);
+  Options.store(Opts, "ThrowingFunctions", ThrowingFunctions);
+  Options.store(Opts, "ForwardingSpawnFunctions", ForwardingSpawnFunctions);
+}
+
+/// The exceptions that leave \p Fn's body. Helpers are followed where their
+/// definition is in the main file and they have no role (a channel
+/// operation's own failure modes are its checks' business) and are not
+/// noexcept; lambdas written in the body run elsewhere and are skipped.
+const std::vector<TaskExceptionEscapeCheck::Escape> &
+TaskExceptionEscapeCheck::escapesOf(ConcurrencyModel &Model, const FunctionDecl *Fn) {
+  if (auto It = Escapes.find(Fn); It != Escapes.end())
+    return It->second;
+  Escapes[Fn]; // a recursive call sees no exceptions while this one is computed
+  std::vector<Escape> Found;
+  const SourceManager &SM = Model.astContext().getSourceManager();
+  llvm::SmallVector<const CXXTryStmt *, 4> Handlers;
+
+  auto Leaves = [&](Escape E) {
+    for (const CXXTryStmt *Try : Handlers)
+      for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
+        if (catches(Try->getHandler(I)->getCaughtType(), E.Type))
+          return;
+    Found.push_back(E);
+  };
+
+  std::function<void(const Stmt *)> Visit = [&](const Stmt *S) {
+    if (!S || isa<LambdaExpr>(S))
+      return;
+    if (const auto *Try = dyn_cast<CXXTryStmt>(S)) {
+      Handlers.push_back(Try);
+      Visit(Try->getTryBlock());
+      Handlers.pop_back();
+      // A handler's own `throw;` or throw goes to the handlers around it.
+      for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
+        Visit(Try->getHandler(I)->getHandlerBlock());
+      return;
+    }
+    if (const auto *Throw = dyn_cast<CXXThrowExpr>(S)) {
+      Visit(Throw->getSubExpr());
+      QualType Type;
+      if (const Expr *Operand = Throw->getSubExpr())
+        Type = Operand->getType();
+      // `throw;` rethrows what its handler caught, of a type not known here.
+      Leaves({Throw, Type, Throw, Fn});
+      return;
+    }
+    if (const auto *Call = dyn_cast<CallExpr>(S)) {
+      const FunctionDecl *Callee = Call->getDirectCallee();
+      if (Callee && Throwing.contains(qualifiedNameForRoles(Callee))) {
+        Leaves({Call, QualType(), Call, Fn});
+      } else if (Callee && Model.roles().roleOf(Callee) == Role::None) {
+        const FunctionDecl *Def = Callee->getDefinition();
+        const auto *Proto = Callee->getType()->getAs<FunctionProtoType>();
+        if (Def && Def->hasBody() && SM.isInMainFile(Def->getLocation()) &&
+            !(Proto && Proto->isNothrow()))
+          for (const Escape &Inner : escapesOf(Model, Def))
+            Leaves({Call, Inner.Type, Inner.Origin, Inner.OriginFn});
+      }
+    }
+    for (const Stmt *Child : S->children())
+      Visit(Child);
+  };
+  Visit(Fn->getBody());
+  std::vector<Escape> &Slot = Escapes[Fn];
+  Slot = std::move(Found);
+  return Slot;
+}
+
+void TaskExceptionEscapeCheck::checkModel(ConcurrencyModel &Model) {
+  Escapes.clear();
+  llvm::DenseSet<const Stmt *> Reported;
+  for (const SpawnSite &Spawn : Model.spawns()) {
+    if (!Spawn.Task)
+      continue;
+    const FunctionDecl *By = spawnFunction(Spawn.Site);
+    if (By && Forwarding.contains(qualifiedNameForRoles(By)))
+      continue;
+    for (const Escape &E : escapesOf(Model, Spawn.Task.Fn)) {
+      if (!reportable(Model.astContext(), E.Site->getBeginLoc()) ||
+          !Reported.insert(E.Site).second)
+        continue;
+      if (isa<CXXThrowExpr>(E.Site)) {
+        diag(E.Site->getBeginLoc(), "exception thrown in a task and not caught there; an "
+                                    "exception that escapes a task ends the whole program");
+      } else {
+        const auto *Callee = cast<CallExpr>(E.Site)->getDirectCallee();
+        diag(E.Site->getBeginLoc(), "'%0' can throw, and the task does not catch it; an "
+                                    "exception that escapes a task ends the whole program")
+            << Callee->getName();
+        if (E.Origin != E.Site)
+          diag(E.Origin->getBeginLoc(), "the exception is thrown here, in '%0'",
+               DiagnosticIDs::Note)
+              << E.OriginFn->getName();
+      }
+      diag(Spawn.Site->getBeginLoc(), "the task is started here; catch the exception inside "
+                                      "it, or start it with std::async, whose future hands it "
+                                      "to the caller of get()",
+           DiagnosticIDs::Note);
+    }
+  }
+}
+
+} // namespace clang::tidy::csp
