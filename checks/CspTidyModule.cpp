@@ -4,11 +4,12 @@
 #include "CloseByReceiverCheck.h"
 #include "CspCheckBase.h"
 #include "DoubleCloseCheck.h"
+#include "LockAcrossChannelOpCheck.h"
+#include "LoopVariableCaptureCheck.h"
 #include "SharedCounterRaceCheck.h"
 #include "TaskExceptionEscapeCheck.h"
 #include "UncheckedReceiveCheck.h"
 #include "WaitgroupAddInTaskCheck.h"
-#include "LoopVariableCaptureCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "clang-tidy/ClangTidyModuleRegistry.h"
 
@@ -24,11 +25,12 @@ public:
     add<ChannelNeverClosedCheck>(Factories, "csp-channel-never-closed", Cache);
     add<CloseByReceiverCheck>(Factories, "csp-close-by-receiver", Cache);
     add<DoubleCloseCheck>(Factories, "csp-double-close", Cache);
+    add<LockAcrossChannelOpCheck>(Factories, "csp-lock-across-channel-op", Cache);
+    add<LoopVariableCaptureCheck>(Factories, "csp-loop-variable-capture", Cache);
     add<SharedCounterRaceCheck>(Factories, "csp-shared-counter-race", Cache);
     add<TaskExceptionEscapeCheck>(Factories, "csp-task-exception-escape", Cache);
     add<UncheckedReceiveCheck>(Factories, "csp-unchecked-receive", Cache);
     add<WaitgroupAddInTaskCheck>(Factories, "csp-waitgroup-add-in-task", Cache);
-    add<LoopVariableCaptureCheck>(Factories, "csp-loop-variable-capture", Cache);
   }
 
 private:

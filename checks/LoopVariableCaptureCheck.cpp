@@ -33,26 +33,6 @@ const Stmt *loopBody(const Stmt *Loop) {
   return cast<CXXForRangeStmt>(Loop)->getBody();
 }
 
-/// The local variable that \p Spawn's result initializes (`std::jthread t(...)`,
-/// `auto f = std::async(...)`), if any.
-const VarDecl *handleVariable(const ConcurrencyModel &Model, const SpawnSite &Spawn) {
-  const Stmt *Child = Spawn.Site;
-  for (const Stmt *P = Model.parentOf(Child); P; Child = P, P = Model.parentOf(P)) {
-    if (const auto *DS = dyn_cast<DeclStmt>(P)) {
-      for (const Decl *D : DS->decls())
-        if (const auto *V = dyn_cast<VarDecl>(D); V && V->getInit() &&
-                                                  V->getInit()->IgnoreImplicit() ==
-                                                      cast<Expr>(Child)->IgnoreImplicit())
-          return V;
-      return nullptr;
-    }
-    if (!isa<FullExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr, ImplicitCastExpr,
-             CXXConstructExpr, CXXFunctionalCastExpr>(P))
-      return nullptr;
-  }
-  return nullptr;
-}
-
 /// Whether \p V is used in \p Scope only as the object of member calls
 /// other than a detach: a handle that is neither moved away nor let go.
 bool staysInScope(ConcurrencyModel &Model, const VarDecl *V, const Stmt *Scope) {
@@ -97,7 +77,7 @@ bool endsWithinIteration(ConcurrencyModel &Model, const SpawnSite &Spawn, const 
     return false;
   if (Model.resultIgnored(Spawn.Site))
     return true;
-  const VarDecl *Handle = handleVariable(Model, Spawn);
+  const VarDecl *Handle = Model.handleOf(Spawn);
   return Handle && Roles.roleOf(Handle->getType()) == TypeRole::JoiningHandle &&
          !Handle->getType()->isReferenceType() &&
          Model.isWithin(Model.declarationOf(Handle), Body) && staysInScope(Model, Handle, Body);

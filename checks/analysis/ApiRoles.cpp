@@ -53,6 +53,10 @@ llvm::ArrayRef<RoleOption> roleOptions() {
        "::std::mutex::lock;::std::timed_mutex::lock;::std::recursive_mutex::lock;"
        "::std::shared_mutex::lock",
        Role::MutexLock},
+      {"MutexUnlockFunctions",
+       "::std::mutex::unlock;::std::timed_mutex::unlock;::std::recursive_mutex::unlock;"
+       "::std::shared_mutex::unlock;::std::unique_lock::unlock",
+       Role::MutexUnlock},
       {"JoinFunctions",
        "::std::thread::join;::std::jthread::join;::std::future::get;"
        "::std::future::wait;::std::shared_future::get;::std::shared_future::wait;"

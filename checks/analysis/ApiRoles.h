@@ -58,6 +58,9 @@ enum class Role {
   SelectSendCase,
   /// Locks a mutex until a matching unlock: std::mutex::lock.
   MutexLock,
+  /// Releases a mutex, or the one an RAII lock holds: std::mutex::unlock,
+  /// std::unique_lock::unlock.
+  MutexUnlock,
   /// Called on a task's handle (or on anything its spawner waits on), returns
   /// once the task has ended: std::thread::join, std::future::get.
   TaskJoin,

@@ -4,6 +4,9 @@
 
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "llvm/ADT/SmallPtrSet.h"
+
+#include <functional>
 
 namespace clang::tidy::csp {
 
@@ -709,6 +712,150 @@ bool ConcurrencyModel::lockHeldAt(const Stmt *S,
       return false;
   }
   return false;
+}
+
+namespace {
+
+/// What an RAII lock's construction locks: its mutex arguments, none when
+/// it defers or only tries (`std::defer_lock`, `std::try_to_lock`).
+llvm::SmallVector<const ValueDecl *, 2> mutexesOfScopedLock(const VarDecl *V) {
+  llvm::SmallVector<const ValueDecl *, 2> Mutexes;
+  const auto *Construct =
+      V->getInit() ? dyn_cast<CXXConstructExpr>(V->getInit()->IgnoreImplicit()) : nullptr;
+  if (!Construct)
+    return Mutexes;
+  for (const Expr *Arg : Construct->arguments()) {
+    const CXXRecordDecl *RD = Arg->getType()->getAsCXXRecordDecl();
+    std::string Tag = RD ? qualifiedNameForRoles(RD) : "";
+    if (Tag == "std::defer_lock_t" || Tag == "std::try_to_lock_t")
+      return {};
+    if (Tag == "std::adopt_lock_t")
+      continue;
+    if (const ValueDecl *M = ConcurrencyModel::rootObject(Arg))
+      Mutexes.push_back(M);
+  }
+  return Mutexes;
+}
+
+} // namespace
+
+llvm::SmallVector<ConcurrencyModel::HeldLock, 2>
+ConcurrencyModel::locksHeldAt(const Stmt *S, const FunctionDecl *Body) const {
+  llvm::SmallVector<HeldLock, 2> Held;
+  // Lock variables and mutexes released between a lock and S.
+  llvm::SmallPtrSet<const ValueDecl *, 4> Released;
+  auto NoteUnlocks = [&](const Stmt *Statement) {
+    llvm::SmallVector<const Stmt *, 16> Work{Statement};
+    while (!Work.empty()) {
+      const Stmt *Cur = Work.pop_back_val();
+      if (!Cur)
+        continue;
+      if (const auto *CE = dyn_cast<CallExpr>(Cur))
+        if (Roles.roleOf(CE->getDirectCallee()) == Role::MutexUnlock)
+          if (const ValueDecl *D = rootObject(objectOf(CE)))
+            Released.insert(D);
+      llvm::append_range(Work, Cur->children());
+    }
+  };
+  const Stmt *Child = S;
+  for (const Stmt *P = parentOf(S); P; Child = P, P = parentOf(P)) {
+    const auto *Block = dyn_cast<CompoundStmt>(P);
+    if (!Block)
+      continue;
+    const Stmt *const *Begin = Block->body_begin();
+    const Stmt *const *It = llvm::find(Block->body(), Child);
+    // Nearest first: an unlock seen before its lock means it is released.
+    while (It != Begin) {
+      const Stmt *Earlier = *--It;
+      if (const auto *DS = dyn_cast<DeclStmt>(Earlier)) {
+        for (const Decl *D : DS->decls()) {
+          const auto *V = dyn_cast<VarDecl>(D);
+          if (!V || Roles.roleOf(V->getType()) != TypeRole::ScopedLock || Released.count(V))
+            continue;
+          for (const ValueDecl *M : mutexesOfScopedLock(V))
+            if (!Released.count(M))
+              Held.push_back({M, DS});
+        }
+      } else if (const auto *E = dyn_cast<Expr>(Earlier)) {
+        const auto *CE = dyn_cast<CallExpr>(E->IgnoreImplicit());
+        if (CE && Roles.roleOf(CE->getDirectCallee()) == Role::MutexLock)
+          if (const ValueDecl *M = rootObject(objectOf(CE)); M && !Released.count(M))
+            Held.push_back({M, CE});
+      }
+      NoteUnlocks(Earlier);
+    }
+    if (Block == Body->getBody())
+      break;
+  }
+  return Held;
+}
+
+const Stmt *ConcurrencyModel::lockOf(const FunctionDecl *Fn, const ValueDecl *Mutex,
+                                     const Stmt *Before) const {
+  const SourceManager &SM = Ctx.getSourceManager();
+  // Whether a lock at \p Site can be taken before \p Before runs: it comes
+  // first in the source, or a loop around it brings Before round again.
+  auto CanPrecede = [&](const Stmt *Site) {
+    if (!Before || SM.isBeforeInTranslationUnit(Site->getBeginLoc(), Before->getBeginLoc()))
+      return true;
+    for (const Stmt *P = parentOf(Site); P && P != Fn->getBody(); P = parentOf(P))
+      if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(P) && isWithin(Before, P))
+        return true;
+    return false;
+  };
+  llvm::SmallPtrSet<const FunctionDecl *, 8> Seen;
+  // Helpers that lock for their caller (a member `push` that takes the
+  // object's mutex) count, a few calls deep; the call stands for the lock.
+  std::function<const Stmt *(const FunctionDecl *, unsigned)> Search =
+      [&](const FunctionDecl *F, unsigned Depth) -> const Stmt * {
+    if (!F || !F->hasBody() || !Seen.insert(F).second)
+      return nullptr;
+    llvm::SmallVector<const Stmt *, 32> Work{F->getBody()};
+    while (!Work.empty()) {
+      const Stmt *Cur = Work.pop_back_val();
+      // A task written here runs elsewhere: its locks are its own.
+      if (!Cur || (isa<LambdaExpr>(Cur) && TaskLambdas.count(cast<LambdaExpr>(Cur))))
+        continue;
+      const Stmt *Found = nullptr;
+      if (const auto *DS = dyn_cast<DeclStmt>(Cur)) {
+        for (const Decl *D : DS->decls())
+          if (const auto *V = dyn_cast<VarDecl>(D);
+              V && Roles.roleOf(V->getType()) == TypeRole::ScopedLock &&
+              llvm::is_contained(mutexesOfScopedLock(V), Mutex))
+            Found = DS;
+      } else if (const auto *CE = dyn_cast<CallExpr>(Cur)) {
+        Role R = Roles.roleOf(CE->getDirectCallee());
+        if (R == Role::MutexLock && rootObject(objectOf(CE)) == Mutex)
+          Found = CE;
+        else if (R == Role::None && Depth < 3 &&
+                 Search(analysableDefinition(Ctx, CE->getDirectCallee()), Depth + 1))
+          Found = CE;
+      }
+      if (Found && (Depth > 0 || CanPrecede(Found)))
+        return Found;
+      llvm::append_range(Work, Cur->children());
+    }
+    return nullptr;
+  };
+  return Search(Fn, 0);
+}
+
+const VarDecl *ConcurrencyModel::handleOf(const SpawnSite &Spawn) const {
+  const Stmt *Child = Spawn.Site;
+  for (const Stmt *P = parentOf(Child); P; Child = P, P = parentOf(P)) {
+    if (const auto *DS = dyn_cast<DeclStmt>(P)) {
+      for (const Decl *D : DS->decls())
+        if (const auto *V = dyn_cast<VarDecl>(D);
+            V && V->getInit() &&
+            V->getInit()->IgnoreImplicit() == cast<Expr>(Child)->IgnoreImplicit())
+          return V;
+      return nullptr;
+    }
+    if (!isa<FullExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr, ImplicitCastExpr,
+             CXXConstructExpr, CXXFunctionalCastExpr>(P))
+      return nullptr;
+  }
+  return nullptr;
 }
 
 const ValueDecl *ConcurrencyModel::rootObject(const Expr *E) {

@@ -171,6 +171,31 @@ public:
   /// so it errs towards "held".
   bool lockHeldAt(const Stmt *S, const FunctionDecl *Body) const;
 
+  /// A mutex held where a statement runs, and the statement that took it.
+  struct HeldLock {
+    const ValueDecl *Mutex = nullptr;
+    const Stmt *LockedAt = nullptr;
+  };
+  /// The mutexes surely held where \p S runs in \p Body: taken by an RAII
+  /// lock declared earlier in an enclosing block, or by a lock call that is
+  /// an earlier statement of one, and not released by any statement in
+  /// between (an unlock anywhere in it, even in a branch, counts). A
+  /// deferred or tried lock is not held. Lexical, and it errs towards "not
+  /// held", unlike lockHeldAt.
+  llvm::SmallVector<HeldLock, 2> locksHeldAt(const Stmt *S, const FunctionDecl *Body) const;
+
+  /// Where \p Fn's body (lambdas in it included, not those it starts as
+  /// tasks) locks \p Mutex, by an RAII
+  /// lock, a lock call or a call to a helper that locks it; null if it does
+  /// not. With \p Before, only a lock that can be taken before that
+  /// statement runs: earlier in the source, or in a loop around it.
+  const Stmt *lockOf(const FunctionDecl *Fn, const ValueDecl *Mutex,
+                     const Stmt *Before = nullptr) const;
+
+  /// The local variable that holds the handle a spawn returns
+  /// (`std::thread t(...)`, `auto f = std::async(...)`), if any.
+  const VarDecl *handleOf(const SpawnSite &S) const;
+
   /// The declaration an expression denotes as an object: `wg`, `*p`, `p->`,
   /// `&wg`, `this->wg_`, `std::ref(wg)`, `std::move(ch)`, a copy or view of a
   /// channel; null if it is not that simple.

@@ -8,6 +8,7 @@
 
 #include <boost/fiber/all.hpp>
 
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -232,4 +233,43 @@ void fiberCatches(buffered_channel<int> &ch) {
     }
   });
   f.join();
+}
+
+// ===== lock-across-channel-op: threads on a Boost channel, a blocking   =====
+// ===== push under the lock the popping thread takes; try_push does not =====
+// ===== block.                                                           =====
+
+std::mutex boardMu;
+void boardUnderLock(unbuffered_channel<int> &ch) {
+  std::thread reader([&ch] {
+    int v;
+    while (ch.pop(v) == channel_op_status::success) {
+      std::lock_guard<std::mutex> lock(boardMu);
+      consume(v);
+    }
+  });
+  {
+    std::lock_guard<std::mutex> lock(boardMu);
+    ch.push(1);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: send on channel 'ch' can block while mutex 'boardMu' is held, and the task it waits for locks 'boardMu' too: each can wait for the other forever [csp-lock-across-channel-op]
+    // CHECK-MESSAGES: :[[@LINE-3]]:5: note: 'boardMu' is locked here; release it before the operation
+    // CHECK-MESSAGES: :[[@LINE-9]]:7: note: the other side locks 'boardMu' here
+  }
+  ch.close();
+  reader.join();
+}
+
+void tryPushUnderLock(buffered_channel<int> &ch) {
+  std::thread reader([&ch] {
+    for (int v : ch) {
+      std::lock_guard<std::mutex> lock(boardMu);
+      consume(v);
+    }
+  });
+  {
+    std::lock_guard<std::mutex> lock(boardMu);
+    (void)ch.try_push(1);
+  }
+  ch.close();
+  reader.join();
 }

@@ -1,0 +1,154 @@
+#include "LockAcrossChannelOpCheck.h"
+
+#include "llvm/ADT/DenseSet.h"
+
+namespace clang::tidy::csp {
+
+namespace {
+
+const char DefaultNonBlockingFunctions[] =
+    "::boost::fibers::buffered_channel::try_push;::boost::fibers::buffered_channel::try_pop;"
+    "::boost::fibers::buffered_channel::push_wait_for;"
+    "::boost::fibers::buffered_channel::push_wait_until;"
+    "::boost::fibers::buffered_channel::pop_wait_for;"
+    "::boost::fibers::buffered_channel::pop_wait_until;"
+    "::boost::fibers::unbuffered_channel::push_wait_for;"
+    "::boost::fibers::unbuffered_channel::push_wait_until;"
+    "::boost::fibers::unbuffered_channel::pop_wait_for;"
+    "::boost::fibers::unbuffered_channel::pop_wait_until";
+
+void parseNames(StringRef Value, llvm::StringSet<> &Out) {
+  SmallVector<StringRef, 8> Names;
+  Value.split(Names, ';', -1, /*KeepEmpty=*/false);
+  for (StringRef Name : Names) {
+    Name = Name.trim();
+    Name.consume_front("::");
+    if (!Name.empty())
+      Out.insert(Name);
+  }
+}
+
+/// How the diagnostic names an operation that can block, or null for one
+/// that cannot.
+const char *describe(Role R) {
+  switch (R) {
+  case Role::ChannelSend:
+    return "send on channel";
+  case Role::ChannelReceive:
+  case Role::ChannelReceiveWithStatus:
+    return "receive from channel";
+  case Role::ChannelRange:
+    return "range loop over channel";
+  case Role::WaitGroupWait:
+    return "wait on wait group";
+  case Role::TaskJoin:
+    return "wait for the task of";
+  default:
+    return nullptr;
+  }
+}
+
+/// Whether \p Other, a body that does \p OtherOp, is the other side of
+/// \p Blocking: it is what the blocked operation waits for.
+bool otherSide(ConcurrencyModel &Model, const Op &Blocking, const Op &OtherOp) {
+  switch (Blocking.Kind) {
+  case Role::ChannelSend:
+  case Role::ChannelReceive:
+  case Role::ChannelReceiveWithStatus:
+  case Role::ChannelRange:
+    return OtherOp.Kind != Role::None && OtherOp.Object &&
+           Model.sameChannel(Blocking.Object, OtherOp.Object) &&
+           (Blocking.Kind == Role::ChannelSend ? isReceive(OtherOp.Kind)
+                                               : OtherOp.Kind == Role::ChannelSend);
+  case Role::WaitGroupWait:
+    return OtherOp.Kind == Role::WaitGroupDone && OtherOp.Object == Blocking.Object;
+  default:
+    return false;
+  }
+}
+
+} // namespace
+
+LockAcrossChannelOpCheck::LockAcrossChannelOpCheck(StringRef Name, ClangTidyContext *Context,
+                                                   std::shared_ptr<ModelCache> Cache)
+    : CspCheck(Name, Context, std::move(Cache)),
+      NonBlockingFunctions(
+          Options.getLocalOrGlobal("NonBlockingFunctions", DefaultNonBlockingFunctions)) {
+  parseNames(NonBlockingFunctions, NonBlocking);
+}
+
+void LockAcrossChannelOpCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
+  CspCheck::storeOptions(Opts);
+  Options.store(Opts, "NonBlockingFunctions", NonBlockingFunctions);
+}
+
+void LockAcrossChannelOpCheck::checkModel(ConcurrencyModel &Model) {
+  llvm::DenseSet<const FunctionDecl *> TaskBodies;
+  for (const SpawnSite &Spawn : Model.spawns())
+    if (Spawn.Task)
+      TaskBodies.insert(Spawn.Task.Fn);
+
+  llvm::DenseSet<const Stmt *> Reported;
+  for (const FunctionDecl *Body : Model.bodies()) {
+    for (const Op &O : Model.factsOf(Body).Ops) {
+      const char *What = describe(O.Kind);
+      if (!What || !O.Object)
+        continue;
+      // The call itself may be a non-blocking variant of its role.
+      const auto *Call = dyn_cast<CallExpr>(O.Site);
+      if (!O.Via && Call && Call->getDirectCallee() &&
+          NonBlocking.contains(qualifiedNameForRoles(Call->getDirectCallee())))
+        continue;
+      for (const ConcurrencyModel::HeldLock &Held : Model.locksHeldAt(O.Site, Body)) {
+        // The bodies the operation waits for, and where they take the lock.
+        const FunctionDecl *Other = nullptr;
+        const Stmt *OtherLock = nullptr;
+        if (O.Kind == Role::TaskJoin) {
+          for (const SpawnSite &Spawn : Model.spawns())
+            if (Spawn.Task && Model.handleOf(Spawn) == O.Object)
+              if (const Stmt *L = Model.lockOf(Spawn.Task.Fn, Held.Mutex)) {
+                Other = Spawn.Task.Fn;
+                OtherLock = L;
+                break;
+              }
+        } else {
+          for (const FunctionDecl *Candidate : Model.bodies()) {
+            // One of the two runs as a task, or nothing runs concurrently.
+            if (Candidate == Body ||
+                (!TaskBodies.count(Body) && !TaskBodies.count(Candidate)))
+              continue;
+            // It deadlocks if it can need the mutex before it gets to its
+            // side of the operation.
+            for (const Op &Theirs : Model.factsOf(Candidate).Ops)
+              if (otherSide(Model, O, Theirs))
+                if (const Stmt *L = Model.lockOf(Candidate, Held.Mutex, Theirs.Site)) {
+                  Other = Candidate;
+                  OtherLock = L;
+                  break;
+                }
+            if (Other)
+              break;
+          }
+        }
+        if (!Other || !reportable(Model.astContext(), O.Site->getBeginLoc()) ||
+            !Reported.insert(O.Site).second)
+          continue;
+        diag(O.Site->getBeginLoc(),
+             "%0 '%1' can block while mutex '%2' is held, and the task it waits for "
+             "locks '%2' too: each can wait for the other forever")
+            << What << O.Object->getName() << Held.Mutex->getName();
+        if (O.Via)
+          diag(O.Via->getLocation(), "'%0' does the blocking operation", DiagnosticIDs::Note)
+              << O.Via->getName();
+        diag(Held.LockedAt->getBeginLoc(),
+             "'%0' is locked here; release it before the operation", DiagnosticIDs::Note)
+            << Held.Mutex->getName();
+        diag(OtherLock->getBeginLoc(), "the other side locks '%0' here", DiagnosticIDs::Note)
+            << Held.Mutex->getName();
+        break;
+      }
+    }
+  }
+}
+
+} // namespace clang::tidy::csp
