@@ -6,7 +6,7 @@ namespace clang::tidy::csp {
 
 namespace {
 
-const char DefaultNonBlockingFunctions[] =
+const char *const DefaultNonBlockingFunctions =
     "::boost::fibers::buffered_channel::try_push;::boost::fibers::buffered_channel::try_pop;"
     "::boost::fibers::buffered_channel::push_wait_for;"
     "::boost::fibers::buffered_channel::push_wait_until;"
@@ -16,17 +16,6 @@ const char DefaultNonBlockingFunctions[] =
     "::boost::fibers::unbuffered_channel::push_wait_until;"
     "::boost::fibers::unbuffered_channel::pop_wait_for;"
     "::boost::fibers::unbuffered_channel::pop_wait_until";
-
-void parseNames(StringRef Value, llvm::StringSet<> &Out) {
-  SmallVector<StringRef, 8> Names;
-  Value.split(Names, ';', -1, /*KeepEmpty=*/false);
-  for (StringRef Name : Names) {
-    Name = Name.trim();
-    Name.consume_front("::");
-    if (!Name.empty())
-      Out.insert(Name);
-  }
-}
 
 /// How the diagnostic names an operation that can block, or null for one
 /// that cannot.
@@ -72,14 +61,11 @@ bool otherSide(ConcurrencyModel &Model, const Op &Blocking, const Op &OtherOp) {
 LockAcrossChannelOpCheck::LockAcrossChannelOpCheck(StringRef Name, ClangTidyContext *Context,
                                                    std::shared_ptr<ModelCache> Cache)
     : CspCheck(Name, Context, std::move(Cache)),
-      NonBlockingFunctions(
-          Options.getLocalOrGlobal("NonBlockingFunctions", DefaultNonBlockingFunctions)) {
-  parseNames(NonBlockingFunctions, NonBlocking);
-}
+      NonBlocking(Options, "NonBlockingFunctions", DefaultNonBlockingFunctions) {}
 
 void LockAcrossChannelOpCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   CspCheck::storeOptions(Opts);
-  Options.store(Opts, "NonBlockingFunctions", NonBlockingFunctions);
+  NonBlocking.store(Opts, Options);
 }
 
 void LockAcrossChannelOpCheck::checkModel(ConcurrencyModel &Model) {
@@ -96,8 +82,7 @@ void LockAcrossChannelOpCheck::checkModel(ConcurrencyModel &Model) {
         continue;
       // The call itself may be a non-blocking variant of its role.
       const auto *Call = dyn_cast<CallExpr>(O.Site);
-      if (!O.Via && Call && Call->getDirectCallee() &&
-          NonBlocking.contains(qualifiedNameForRoles(Call->getDirectCallee())))
+      if (!O.Via && Call && NonBlocking.contains(Call->getDirectCallee()))
         continue;
       for (const ConcurrencyModel::HeldLock &Held : Model.locksHeldAt(O.Site, Body)) {
         // The bodies the operation waits for, and where they take the lock.

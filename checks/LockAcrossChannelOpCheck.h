@@ -4,7 +4,6 @@
 #define CSP_TIDY_LOCKACROSSCHANNELOPCHECK_H
 
 #include "CspCheckBase.h"
-#include "llvm/ADT/StringSet.h"
 
 namespace clang::tidy::csp {
 
@@ -26,8 +25,7 @@ protected:
   void checkModel(ConcurrencyModel &Model) override;
 
 private:
-  std::string NonBlockingFunctions;
-  llvm::StringSet<> NonBlocking;
+  NameListOption NonBlocking;
 };
 
 } // namespace clang::tidy::csp

@@ -15,19 +15,6 @@ namespace clang::tidy::csp {
 
 namespace {
 
-const char DefaultOnceFunctions[] = "::std::call_once";
-
-void parseNames(StringRef Value, llvm::StringSet<> &Out) {
-  SmallVector<StringRef, 8> Names;
-  Value.split(Names, ';', -1, /*KeepEmpty=*/false);
-  for (StringRef Name : Names) {
-    Name = Name.trim();
-    Name.consume_front("::");
-    if (!Name.empty())
-      Out.insert(Name);
-  }
-}
-
 bool inSystemHeader(const ASTContext &Ctx, SourceLocation Loc) {
   return Loc.isValid() && Ctx.getSourceManager().isInSystemHeader(Loc);
 }
@@ -617,14 +604,11 @@ struct SpawnerInfo {
 SharedCounterRaceCheck::SharedCounterRaceCheck(
     StringRef Name, ClangTidyContext *Context, std::shared_ptr<ModelCache> Cache)
     : CspCheck(Name, Context, std::move(Cache)),
-      OnceFunctions(
-          Options.getLocalOrGlobal("OnceFunctions", DefaultOnceFunctions)) {
-  parseNames(OnceFunctions, Once);
-}
+      Once(Options, "OnceFunctions", "::std::call_once") {}
 
 void SharedCounterRaceCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   CspCheck::storeOptions(Opts);
-  Options.store(Opts, "OnceFunctions", OnceFunctions);
+  Once.store(Opts, Options);
 }
 
 SharedCounterRaceCheck::ThreadRole
@@ -638,7 +622,7 @@ SharedCounterRaceCheck::roleOf(const FunctionDecl *FD,
   case Role::TaskDetach:
     return ThreadRole::Detach;
   default:
-    return Once.contains(qualifiedNameForRoles(FD)) ? ThreadRole::Once : ThreadRole::None;
+    return Once.contains(FD) ? ThreadRole::Once : ThreadRole::None;
   }
 }
 

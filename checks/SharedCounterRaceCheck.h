@@ -4,7 +4,6 @@
 #define CSP_TIDY_SHAREDCOUNTERRACECHECK_H
 
 #include "CspCheckBase.h"
-#include "llvm/ADT/StringSet.h"
 
 namespace clang::tidy::csp {
 
@@ -38,8 +37,7 @@ protected:
 
 private:
   // Only this check cares which calls run their callable once.
-  std::string OnceFunctions;
-  llvm::StringSet<> Once;
+  NameListOption Once;
 };
 
 } // namespace clang::tidy::csp

@@ -10,20 +10,6 @@ namespace clang::tidy::csp {
 
 namespace {
 
-const char DefaultThrowingFunctions[] = "::csp::panic";
-const char DefaultForwardingSpawnFunctions[] = "::std::async";
-
-void parseNames(StringRef Value, llvm::StringSet<> &Out) {
-  SmallVector<StringRef, 8> Names;
-  Value.split(Names, ';', -1, /*KeepEmpty=*/false);
-  for (StringRef Name : Names) {
-    Name = Name.trim();
-    Name.consume_front("::");
-    if (!Name.empty())
-      Out.insert(Name);
-  }
-}
-
 /// Whether a handler of type \p Caught (null: `catch (...)`) catches an
 /// exception of type \p Thrown (null: not known, taken as caught: the check
 /// reports only what it is sure escapes).
@@ -63,17 +49,13 @@ const FunctionDecl *spawnFunction(const Expr *Site) {
 TaskExceptionEscapeCheck::TaskExceptionEscapeCheck(StringRef Name, ClangTidyContext *Context,
                                                    std::shared_ptr<ModelCache> Cache)
     : CspCheck(Name, Context, std::move(Cache)),
-      ThrowingFunctions(Options.getLocalOrGlobal("ThrowingFunctions", DefaultThrowingFunctions)),
-      ForwardingSpawnFunctions(Options.getLocalOrGlobal("ForwardingSpawnFunctions",
-                                                        DefaultForwardingSpawnFunctions)) {
-  parseNames(ThrowingFunctions, Throwing);
-  parseNames(ForwardingSpawnFunctions, Forwarding);
-}
+      Throwing(Options, "ThrowingFunctions", "::csp::panic"),
+      Forwarding(Options, "ForwardingSpawnFunctions", "::std::async") {}
 
 void TaskExceptionEscapeCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   CspCheck::storeOptions(Opts);
-  Options.store(Opts, "ThrowingFunctions", ThrowingFunctions);
-  Options.store(Opts, "ForwardingSpawnFunctions", ForwardingSpawnFunctions);
+  Throwing.store(Opts, Options);
+  Forwarding.store(Opts, Options);
 }
 
 /// The exceptions that leave \p Fn's body. Helpers are followed where their
@@ -120,7 +102,7 @@ TaskExceptionEscapeCheck::escapesOf(ConcurrencyModel &Model, const FunctionDecl 
     }
     if (const auto *Call = dyn_cast<CallExpr>(S)) {
       const FunctionDecl *Callee = Call->getDirectCallee();
-      if (Callee && Throwing.contains(qualifiedNameForRoles(Callee))) {
+      if (Throwing.contains(Callee)) {
         Leaves({Call, QualType(), Call, Fn});
       } else if (Callee && Model.roles().roleOf(Callee) == Role::None) {
         const FunctionDecl *Def = Callee->getDefinition();
@@ -147,7 +129,7 @@ void TaskExceptionEscapeCheck::checkModel(ConcurrencyModel &Model) {
     if (!Spawn.Task)
       continue;
     const FunctionDecl *By = spawnFunction(Spawn.Site);
-    if (By && Forwarding.contains(qualifiedNameForRoles(By)))
+    if (Forwarding.contains(By))
       continue;
     for (const Escape &E : escapesOf(Model, Spawn.Task.Fn)) {
       if (!reportable(Model.astContext(), E.Site->getBeginLoc()) ||

@@ -5,7 +5,6 @@
 
 #include "CspCheckBase.h"
 #include "llvm/ADT/DenseMap.h"
-#include "llvm/ADT/StringSet.h"
 
 namespace clang::tidy::csp {
 
@@ -40,9 +39,7 @@ protected:
 private:
   const std::vector<Escape> &escapesOf(ConcurrencyModel &Model, const FunctionDecl *Fn);
 
-  std::string ThrowingFunctions;
-  std::string ForwardingSpawnFunctions;
-  llvm::StringSet<> Throwing, Forwarding;
+  NameListOption Throwing, Forwarding;
   llvm::DenseMap<const FunctionDecl *, std::vector<Escape>> Escapes;
 };
 

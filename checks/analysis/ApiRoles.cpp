@@ -97,13 +97,7 @@ ApiRoles::ApiRoles(OptionLookup Lookup) {
       Fingerprint += '=';
       Fingerprint += Value;
       Fingerprint += '\n';
-      llvm::SmallVector<llvm::StringRef, 8> Names;
-      llvm::StringRef(Value).split(Names, ';', -1, /*KeepEmpty=*/false);
-      for (llvm::StringRef Name : Names) {
-        Name = Name.trim();
-        Name.consume_front("::");
-        if (Name.empty())
-          continue;
+      for (llvm::StringRef Name : splitNameList(Value)) {
         if (O.T != TypeRole::None)
           TypesByName[Name] = O.T;
         else
@@ -117,6 +111,25 @@ void ApiRoles::storeOptions(ClangTidyOptions::OptionMap &Opts,
                             ClangTidyCheck::OptionsView &Options) const {
   for (const RoleOption &O : roleOptions())
     Options.store(Opts, O.Name, RawValues.lookup(O.Name));
+}
+
+llvm::SmallVector<llvm::StringRef, 8> splitNameList(llvm::StringRef Value) {
+  llvm::SmallVector<llvm::StringRef, 8> Parts, Names;
+  Value.split(Parts, ';', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef Name : Parts) {
+    Name = Name.trim();
+    Name.consume_front("::");
+    if (!Name.empty())
+      Names.push_back(Name);
+  }
+  return Names;
+}
+
+NameListOption::NameListOption(ClangTidyCheck::OptionsView &Options, const char *Name,
+                               const char *Default)
+    : Name(Name), Value(Options.getLocalOrGlobal(Name, Default).str()) {
+  for (llvm::StringRef N : splitNameList(Value))
+    Names.insert(N);
 }
 
 std::string qualifiedNameForRoles(const NamedDecl *D) {

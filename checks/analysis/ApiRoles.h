@@ -15,6 +15,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <string>
 #include <vector>
@@ -162,6 +163,27 @@ private:
 /// "ns::Class::method" for \p D, without template arguments and inline
 /// namespaces, so that one configured name matches libstdc++ and libc++.
 std::string qualifiedNameForRoles(const NamedDecl *D);
+
+/// The names of a `;`-separated option value, without leading `::`.
+llvm::SmallVector<llvm::StringRef, 8> splitNameList(llvm::StringRef Value);
+
+/// A check's own option that lists functions by qualified name, read like
+/// the role options (check-local value first, then the global one).
+class NameListOption {
+public:
+  NameListOption(ClangTidyCheck::OptionsView &Options, const char *Name, const char *Default);
+  void store(ClangTidyOptions::OptionMap &Opts, ClangTidyCheck::OptionsView &Options) const {
+    Options.store(Opts, Name, Value);
+  }
+  bool contains(const NamedDecl *D) const {
+    return D && Names.contains(qualifiedNameForRoles(D));
+  }
+
+private:
+  const char *Name;
+  std::string Value;
+  llvm::StringSet<> Names;
+};
 
 } // namespace clang::tidy::csp
 
