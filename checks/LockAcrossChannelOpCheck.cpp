@@ -90,7 +90,7 @@ void LockAcrossChannelOpCheck::checkModel(ConcurrencyModel &Model) {
         const Stmt *OtherLock = nullptr;
         if (O.Kind == Role::TaskJoin) {
           for (const SpawnSite &Spawn : Model.spawns())
-            if (Spawn.Task && Model.handleOf(Spawn) == O.Object)
+            if (Spawn.Task && Model.spawnHandleOf(Spawn) == O.Object)
               if (const Stmt *L = Model.lockOf(Spawn.Task.Fn, Held.Mutex)) {
                 Other = Spawn.Task.Fn;
                 OtherLock = L;

@@ -77,7 +77,7 @@ bool endsWithinIteration(ConcurrencyModel &Model, const SpawnSite &Spawn, const 
     return false;
   if (Model.resultIgnored(Spawn.Site))
     return true;
-  const VarDecl *Handle = Model.handleOf(Spawn);
+  const VarDecl *Handle = Model.spawnHandleOf(Spawn);
   return Handle && Roles.roleOf(Handle->getType()) == TypeRole::JoiningHandle &&
          !Handle->getType()->isReferenceType() &&
          Model.isWithin(Model.declarationOf(Handle), Body) && staysInScope(Model, Handle, Body);

@@ -94,8 +94,10 @@ TaskExceptionEscapeCheck::escapesOf(ConcurrencyModel &Model, const FunctionDecl 
     if (const auto *Throw = dyn_cast<CXXThrowExpr>(S)) {
       Visit(Throw->getSubExpr());
       QualType Type;
+      // The exception object is a copy of the operand, arrays and
+      // functions decayed to pointers (`throw "bad"` throws a const char*).
       if (const Expr *Operand = Throw->getSubExpr())
-        Type = Operand->getType();
+        Type = Model.astContext().getAdjustedParameterType(Operand->getType());
       // `throw;` rethrows what its handler caught, of a type not known here.
       Leaves({Throw, Type, Throw, Fn});
       return;

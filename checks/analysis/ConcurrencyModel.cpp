@@ -840,7 +840,7 @@ const Stmt *ConcurrencyModel::lockOf(const FunctionDecl *Fn, const ValueDecl *Mu
   return Search(Fn, 0);
 }
 
-const VarDecl *ConcurrencyModel::handleOf(const SpawnSite &Spawn) const {
+const VarDecl *ConcurrencyModel::spawnHandleOf(const SpawnSite &Spawn) const {
   const Stmt *Child = Spawn.Site;
   for (const Stmt *P = parentOf(Child); P; Child = P, P = parentOf(P)) {
     if (const auto *DS = dyn_cast<DeclStmt>(P)) {

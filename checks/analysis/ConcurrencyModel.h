@@ -194,7 +194,7 @@ public:
 
   /// The local variable that holds the handle a spawn returns
   /// (`std::thread t(...)`, `auto f = std::async(...)`), if any.
-  const VarDecl *handleOf(const SpawnSite &S) const;
+  const VarDecl *spawnHandleOf(const SpawnSite &S) const;
 
   /// The declaration an expression denotes as an object: `wg`, `*p`, `p->`,
   /// `&wg`, `this->wg_`, `std::ref(wg)`, `std::move(ch)`, a copy or view of a

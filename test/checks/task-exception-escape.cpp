@@ -135,6 +135,10 @@ void caughtByBase() {
       throw 42;
     } catch (...) {
     }
+    try {
+      throw "bad";
+    } catch (const char *) {
+    }
   });
   t.join();
 }
