@@ -139,7 +139,7 @@ void CloseByReceiverCheck::checkModel(ConcurrencyModel &Model) {
       if (Close.Via)
         diag(Close.Via->getLocation(), "'%0' closes the channel",
              DiagnosticIDs::Note)
-            << Close.Via->getName();
+            << displayName(Close.Via);
       diag(Receive->Site->getBeginLoc(), "it receives from the channel here",
            DiagnosticIDs::Note);
     }

@@ -20,4 +20,14 @@ bool CspCheck::reportable(const ASTContext &Ctx, SourceLocation Loc) const {
   return Loc.isValid() && !Ctx.getSourceManager().isInSystemHeader(Loc);
 }
 
+std::string displayName(const FunctionDecl *FD) {
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD)) {
+    if (MD->getParent()->isLambda())
+      return "lambda";
+    if (!MD->getIdentifier())
+      return MD->getParent()->getNameAsString() + "::" + MD->getNameAsString();
+  }
+  return FD->getNameAsString();
+}
+
 } // namespace clang::tidy::csp

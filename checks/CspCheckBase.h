@@ -18,6 +18,11 @@
 
 namespace clang::tidy::csp {
 
+/// How a diagnostic names a function: its name, `Type::operator()` for a
+/// function object, `lambda` for a lambda (whose call operator has no name
+/// of its own).
+std::string displayName(const FunctionDecl *FD);
+
 class CspCheck : public ClangTidyCheck {
 public:
   CspCheck(StringRef Name, ClangTidyContext *Context,

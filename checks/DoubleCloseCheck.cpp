@@ -181,7 +181,7 @@ void DoubleCloseCheck::checkModel(ConcurrencyModel &Model) {
         if (Close.Via)
           diag(Close.Via->getLocation(), "'%0' closes the channel",
                DiagnosticIDs::Note)
-              << Close.Via->getName();
+              << displayName(Close.Via);
       }
     }
 
@@ -220,7 +220,7 @@ void DoubleCloseCheck::checkModel(ConcurrencyModel &Model) {
         if (Second.Close->Via)
           diag(Second.Close->Via->getLocation(), "'%0' closes the channel",
                DiagnosticIDs::Note)
-              << Second.Close->Via->getName();
+              << displayName(Second.Close->Via);
         diag(First.Close->Site->getBeginLoc(), "first closed here",
              DiagnosticIDs::Note);
       }
@@ -261,7 +261,7 @@ void DoubleCloseCheck::checkModel(ConcurrencyModel &Model) {
       if (C.Close->Via)
         diag(C.Close->Via->getLocation(), "'%0' closes the channel",
              DiagnosticIDs::Note)
-            << C.Close->Via->getName();
+            << displayName(C.Close->Via);
     };
 
     for (const Closer &C : Closers) {
@@ -335,7 +335,7 @@ void DoubleCloseCheck::checkModel(ConcurrencyModel &Model) {
         if (O.Via)
           diag(O.Via->getLocation(), "'%0' closes the channel",
                DiagnosticIDs::Note)
-              << O.Via->getName();
+              << displayName(O.Via);
         diag(C.Spawn->Site->getBeginLoc(), "the task is started here",
              DiagnosticIDs::Note);
         NoteClose(C);

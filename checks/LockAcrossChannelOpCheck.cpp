@@ -58,6 +58,18 @@ bool otherSide(ConcurrencyModel &Model, const Op &Blocking, const Op &OtherOp) {
 
 } // namespace
 
+/// Whether \p O can block: not a call named in NonBlockingFunctions, nor a
+/// helper whose operations of that kind are all such calls.
+bool LockAcrossChannelOpCheck::blocks(ConcurrencyModel &Model, const Op &O) const {
+  if (!O.Via) {
+    const auto *Call = dyn_cast<CallExpr>(O.Site);
+    return !Call || !NonBlocking.contains(Call->getDirectCallee());
+  }
+  return llvm::any_of(Model.factsOf(O.Via).Ops, [&](const Op &Inner) {
+    return Inner.Kind == O.Kind && blocks(Model, Inner);
+  });
+}
+
 LockAcrossChannelOpCheck::LockAcrossChannelOpCheck(StringRef Name, ClangTidyContext *Context,
                                                    std::shared_ptr<ModelCache> Cache)
     : CspCheck(Name, Context, std::move(Cache)),
@@ -80,9 +92,7 @@ void LockAcrossChannelOpCheck::checkModel(ConcurrencyModel &Model) {
       const char *What = describe(O.Kind);
       if (!What || !O.Object)
         continue;
-      // The call itself may be a non-blocking variant of its role.
-      const auto *Call = dyn_cast<CallExpr>(O.Site);
-      if (!O.Via && Call && NonBlocking.contains(Call->getDirectCallee()))
+      if (!blocks(Model, O))
         continue;
       for (const ConcurrencyModel::HeldLock &Held : Model.locksHeldAt(O.Site, Body)) {
         // The bodies the operation waits for, and where they take the lock.
@@ -102,11 +112,18 @@ void LockAcrossChannelOpCheck::checkModel(ConcurrencyModel &Model) {
             if (Candidate == Body ||
                 (!TaskBodies.count(Body) && !TaskBodies.count(Candidate)))
               continue;
+            // When the other side started this task, only its locks after
+            // the spawn can meet the task's.
+            const Stmt *Started = nullptr;
+            for (const SpawnSite &Spawn : Model.spawns())
+              if (Spawn.Task.Fn == Body && Spawn.Spawner == Candidate)
+                Started = Spawn.Site;
             // It deadlocks if it can need the mutex before it gets to its
             // side of the operation.
             for (const Op &Theirs : Model.factsOf(Candidate).Ops)
               if (otherSide(Model, O, Theirs))
-                if (const Stmt *L = Model.lockOf(Candidate, Held.Mutex, Theirs.Site)) {
+                if (const Stmt *L =
+                        Model.lockOf(Candidate, Held.Mutex, Theirs.Site, Started)) {
                   Other = Candidate;
                   OtherLock = L;
                   break;
@@ -124,7 +141,7 @@ void LockAcrossChannelOpCheck::checkModel(ConcurrencyModel &Model) {
             << What << O.Object->getName() << Held.Mutex->getName();
         if (O.Via)
           diag(O.Via->getLocation(), "'%0' does the blocking operation", DiagnosticIDs::Note)
-              << O.Via->getName();
+              << displayName(O.Via);
         diag(Held.LockedAt->getBeginLoc(),
              "'%0' is locked here; release it before the operation", DiagnosticIDs::Note)
             << Held.Mutex->getName();

@@ -25,6 +25,8 @@ protected:
   void checkModel(ConcurrencyModel &Model) override;
 
 private:
+  bool blocks(ConcurrencyModel &Model, const Op &O) const;
+
   NameListOption NonBlocking;
 };
 

@@ -1023,7 +1023,7 @@ void SharedCounterRaceCheck::checkModel(ConcurrencyModel &Model) {
   auto NoteVia = [&](const Access &W) {
     if (W.Via)
       diag(W.Inner->getBeginLoc(), "'%0' writes it here", DiagnosticIDs::Note)
-          << W.Via->getNameAsString();
+          << displayName(W.Via);
   };
   auto WarnTasks = [&](const Access &W) {
     diag(W.Site->getBeginLoc(),

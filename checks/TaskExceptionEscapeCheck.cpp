@@ -91,6 +91,14 @@ TaskExceptionEscapeCheck::escapesOf(ConcurrencyModel &Model, const FunctionDecl 
         Visit(Try->getHandler(I)->getHandlerBlock());
       return;
     }
+    // A discarded `if constexpr` branch never runs.
+    if (const auto *If = dyn_cast<IfStmt>(S); If && If->isConstexpr()) {
+      if (std::optional<const Stmt *> Taken = If->getNondiscardedCase(Model.astContext())) {
+        Visit(If->getInit());
+        Visit(*Taken);
+        return;
+      }
+    }
     if (const auto *Throw = dyn_cast<CXXThrowExpr>(S)) {
       Visit(Throw->getSubExpr());
       QualType Type;
@@ -109,8 +117,12 @@ TaskExceptionEscapeCheck::escapesOf(ConcurrencyModel &Model, const FunctionDecl 
       } else if (Callee && Model.roles().roleOf(Callee) == Role::None) {
         const FunctionDecl *Def = Callee->getDefinition();
         const auto *Proto = Callee->getType()->getAs<FunctionProtoType>();
+        // A virtual call may run an override that does not throw.
+        const auto *Method = dyn_cast<CXXMethodDecl>(Callee);
+        bool Dispatched = Method && Method->isVirtual() && !Method->hasAttr<FinalAttr>() &&
+                          !Method->getParent()->hasAttr<FinalAttr>();
         if (Def && Def->hasBody() && SM.isInMainFile(Def->getLocation()) &&
-            !(Proto && Proto->isNothrow()))
+            !(Proto && Proto->isNothrow()) && !Dispatched)
           for (const Escape &Inner : escapesOf(Model, Def))
             Leaves({Call, Inner.Type, Inner.Origin, Inner.OriginFn});
       }
@@ -144,11 +156,11 @@ void TaskExceptionEscapeCheck::checkModel(ConcurrencyModel &Model) {
         const auto *Callee = cast<CallExpr>(E.Site)->getDirectCallee();
         diag(E.Site->getBeginLoc(), "'%0' can throw, and the task does not catch it; an "
                                     "exception that escapes a task ends the whole program")
-            << Callee->getName();
+            << displayName(Callee);
         if (E.Origin != E.Site)
           diag(E.Origin->getBeginLoc(), "the exception is thrown here, in '%0'",
                DiagnosticIDs::Note)
-              << E.OriginFn->getName();
+              << displayName(E.OriginFn);
       }
       diag(Spawn.Site->getBeginLoc(), "the task is started here; catch the exception inside "
                                       "it, or start it with std::async, whose future hands it "

@@ -357,7 +357,7 @@ void UncheckedReceiveCheck::checkModel(ConcurrencyModel &Model) {
            StatusDropped ? "'%0' drops the receive's status here"
                          : "'%0' receives without the ok flag here",
            DiagnosticIDs::Note)
-          << Receive.Via->getNameAsString();
+          << displayName(Receive.Via);
     diag((*Close)->Operation.Site->getBeginLoc(), "the channel is closed here",
          DiagnosticIDs::Note);
   };

@@ -151,7 +151,7 @@ void WaitgroupAddInTaskCheck::report(ConcurrencyModel &Model,
   if (Add.Via)
     diag(Add.Via->getLocation(), "'%0' increments the wait group",
          DiagnosticIDs::Note)
-        << Add.Via->getName();
+        << displayName(Add.Via);
   diag(Spawn.Site->getBeginLoc(),
        "the task is started here; call 'add' before this point",
        DiagnosticIDs::Note);

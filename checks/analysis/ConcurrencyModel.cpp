@@ -759,6 +759,9 @@ ConcurrencyModel::locksHeldAt(const Stmt *S, const FunctionDecl *Body) const {
   };
   const Stmt *Child = S;
   for (const Stmt *P = parentOf(S); P; Child = P, P = parentOf(P)) {
+    // Where a lambda runs is not where it is written.
+    if (isa<LambdaExpr>(P))
+      break;
     const auto *Block = dyn_cast<CompoundStmt>(P);
     if (!Block)
       continue;
@@ -791,17 +794,22 @@ ConcurrencyModel::locksHeldAt(const Stmt *S, const FunctionDecl *Body) const {
 }
 
 const Stmt *ConcurrencyModel::lockOf(const FunctionDecl *Fn, const ValueDecl *Mutex,
-                                     const Stmt *Before) const {
+                                     const Stmt *Before, const Stmt *After) const {
   const SourceManager &SM = Ctx.getSourceManager();
-  // Whether a lock at \p Site can be taken before \p Before runs: it comes
-  // first in the source, or a loop around it brings Before round again.
-  auto CanPrecede = [&](const Stmt *Site) {
-    if (!Before || SM.isBeforeInTranslationUnit(Site->getBeginLoc(), Before->getBeginLoc()))
-      return true;
+  // Whether a loop around Site also holds Other: each runs again after the
+  // other.
+  auto InSameLoop = [&](const Stmt *Site, const Stmt *Other) {
     for (const Stmt *P = parentOf(Site); P && P != Fn->getBody(); P = parentOf(P))
-      if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(P) && isWithin(Before, P))
+      if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(P) && isWithin(Other, P))
         return true;
     return false;
+  };
+  auto InOrder = [&](const Stmt *First, const Stmt *Second) {
+    return SM.isBeforeInTranslationUnit(First->getBeginLoc(), Second->getBeginLoc());
+  };
+  auto CanPrecede = [&](const Stmt *Site) {
+    return (!Before || InOrder(Site, Before) || InSameLoop(Site, Before)) &&
+           (!After || InOrder(After, Site) || InSameLoop(Site, After));
   };
   llvm::SmallPtrSet<const FunctionDecl *, 8> Seen;
   // Helpers that lock for their caller (a member `push` that takes the

@@ -181,16 +181,19 @@ public:
   /// an earlier statement of one, and not released by any statement in
   /// between (an unlock anywhere in it, even in a branch, counts). A
   /// deferred or tried lock is not held. Lexical, and it errs towards "not
-  /// held", unlike lockHeldAt.
+  /// held", unlike lockHeldAt: a statement in a lambda sees only the locks
+  /// of the lambda's own body, wherever the lambda runs.
   llvm::SmallVector<HeldLock, 2> locksHeldAt(const Stmt *S, const FunctionDecl *Body) const;
 
   /// Where \p Fn's body (lambdas in it included, not those it starts as
   /// tasks) locks \p Mutex, by an RAII
   /// lock, a lock call or a call to a helper that locks it; null if it does
   /// not. With \p Before, only a lock that can be taken before that
-  /// statement runs: earlier in the source, or in a loop around it.
+  /// statement runs: earlier in the source, or in a loop around it; with
+  /// \p After, only one that can be taken after that one: later in the
+  /// source, or in a loop around it.
   const Stmt *lockOf(const FunctionDecl *Fn, const ValueDecl *Mutex,
-                     const Stmt *Before = nullptr) const;
+                     const Stmt *Before = nullptr, const Stmt *After = nullptr) const;
 
   /// The local variable that holds the handle a spawn returns
   /// (`std::thread t(...)`, `auto f = std::async(...)`), if any.

@@ -259,6 +259,25 @@ void boardUnderLock(unbuffered_channel<int> &ch) {
   reader.join();
 }
 
+// A non-blocking push in a helper called under the lock.
+bool offer(buffered_channel<int> &ch, int v) {
+  return ch.try_push(v) == channel_op_status::success;
+}
+void offerUnderLock(buffered_channel<int> &ch) {
+  std::thread reader([&ch] {
+    for (int v : ch) {
+      std::lock_guard<std::mutex> lock(boardMu);
+      consume(v);
+    }
+  });
+  {
+    std::lock_guard<std::mutex> lock(boardMu);
+    (void)offer(ch, 1);
+  }
+  ch.close();
+  reader.join();
+}
+
 void tryPushUnderLock(buffered_channel<int> &ch) {
   std::thread reader([&ch] {
     for (int v : ch) {

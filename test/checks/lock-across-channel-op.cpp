@@ -2,6 +2,7 @@
 
 #include <csp/csp.hpp>
 
+#include <functional>
 #include <future>
 #include <mutex>
 #include <thread>
@@ -128,7 +129,83 @@ void publishUnderLock(csp::chan<int> ch, std::mutex &mu) {
   // CHECK-MESSAGES: :[[@LINE-9]]:7: note: the other side locks 'mu' here
 }
 
+// A lambda that sends, called under the lock.
+void lambdaUnderLock(csp::chan<int> out, std::mutex &mu) {
+  csp::go([out, &mu] {
+    for (int v : out) {
+      std::lock_guard<std::mutex> lock(mu);
+      consume(v);
+    }
+  });
+  auto publish = [](csp::chan<int> ch, int v) { ch.send(v); };
+  std::lock_guard<std::mutex> lock(mu);
+  publish(out, 1);
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: send on channel 'out' can block while mutex 'mu' is held, and the task it waits for locks 'mu' too: each can wait for the other forever [csp-lock-across-channel-op]
+  // CHECK-MESSAGES: :[[@LINE-4]]:18: note: 'lambda' does the blocking operation
+  // CHECK-MESSAGES: :[[@LINE-4]]:3: note: 'mu' is locked here; release it before the operation
+  // CHECK-MESSAGES: :[[@LINE-10]]:7: note: the other side locks 'mu' here
+}
+
 // ===== Negative: the lock is released, or nobody else wants it. =====
+
+// A lambda written under the lock but run after it is released, and a
+// callback stored under the lock and run later without it.
+void lambdaRunLater(csp::chan<int> out, std::mutex &mu) {
+  csp::go([out, &mu] {
+    for (int v : out) {
+      std::lock_guard<std::mutex> lock(mu);
+      consume(v);
+    }
+  });
+  std::unique_lock<std::mutex> lock(mu);
+  int v = 1;
+  auto publish = [&] { out.send(v); };
+  lock.unlock();
+  publish();
+}
+struct Bus {
+  std::mutex mu;
+  std::vector<std::function<void()>> pending;
+  csp::chan<int> out = csp::make_chan<int>();
+  void later(int v) {
+    std::lock_guard<std::mutex> lock(mu);
+    pending.push_back([this, v] { out.send(v); });
+  }
+  void flush() {
+    std::vector<std::function<void()>> run;
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      run.swap(pending);
+    }
+    for (auto &f : run)
+      f();
+  }
+  void start() {
+    csp::go([this] {
+      for (int v : out) {
+        std::lock_guard<std::mutex> lock(mu);
+        consume(v);
+      }
+    });
+  }
+};
+
+// The spawner's own lock is over before it starts the task that sends
+// under it.
+std::mutex setupMu;
+int setupValue = 0;
+int setupThenReceive() {
+  auto results = csp::make_chan<int>();
+  {
+    std::lock_guard<std::mutex> lock(setupMu);
+    setupValue = 2;
+  }
+  csp::go([results] {
+    std::lock_guard<std::mutex> lock(setupMu);
+    results.send(setupValue);
+  });
+  return results.recv();
+}
 
 // Released before the send: the idiom.
 struct Outbox {

@@ -3,6 +3,7 @@
 #include <csp/csp.hpp>
 
 #include <future>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -111,7 +112,41 @@ void detachedOrMoved(std::vector<std::jthread> &out) {
   }
 }
 
+// Structured bindings of a range-for held by value.
+void bindings(const std::map<int, int> &m) {
+  std::vector<std::thread> threads;
+  for (auto [key, value] : m)
+    threads.emplace_back([&] { process(key + value); });
+  // CHECK-MESSAGES: :[[@LINE-1]]:40: warning: loop variable 'key' is captured by reference by a task that can outlive the iteration; the task reads it after the loop has changed it, or once it no longer exists [csp-loop-variable-capture]
+  // CHECK-MESSAGES: :[[@LINE-2]]:5: note: the task is started here, inside the loop; capture 'key' by value
+  // CHECK-MESSAGES: :[[@LINE-3]]:46: warning: loop variable 'value' is captured by reference by a task that can outlive the iteration; the task reads it after the loop has changed it, or once it no longer exists [csp-loop-variable-capture]
+  // CHECK-MESSAGES: :[[@LINE-4]]:5: note: the task is started here, inside the loop; capture 'value' by value
+  for (auto &t : threads)
+    t.join();
+}
+
 // ===== Negative: the idioms that stay silent. =====
+
+// Handles owned by the iteration: a container of joining threads, a future
+// used as a temporary, a jthread lent to a helper.
+void watch(std::jthread &);
+void ownedByIteration(const std::map<int, int> &m) {
+  for (int round = 0; round < 3; ++round) {
+    std::vector<std::jthread> workers;
+    for (int w = 0; w < 4; ++w)
+      workers.emplace_back([&, w] { process(round + w); });
+  }
+  int sum = 0;
+  for (int i = 0; i < 3; ++i)
+    sum += std::async(std::launch::async, [&] { return i * 2; }).get();
+  process(sum);
+  for (int i = 0; i < 3; ++i) {
+    std::jthread t([&] { process(i); });
+    watch(t);
+  }
+  for (const auto &[key, value] : m)
+    std::jthread([&] { process(key + value); });
+}
 
 // Captured by value: each task has its own copy.
 void byValue() {

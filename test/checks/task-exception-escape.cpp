@@ -110,7 +110,54 @@ void lambdaInVariable(bool strict) {
   csp::go(task);
 }
 
+// A lambda and a function object as helpers.
+struct Validator {
+  void operator()(int x) const {
+    if (x < 0)
+      throw std::invalid_argument("negative");
+  }
+};
+void functors() {
+  std::thread a([] {
+    auto check = [](int x) {
+      if (x < 0)
+        throw std::range_error("negative");
+    };
+    check(1);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'lambda' can throw, and the task does not catch it; an exception that escapes a task ends the whole program [csp-task-exception-escape]
+    // CHECK-MESSAGES: :[[@LINE-4]]:9: note: the exception is thrown here, in 'lambda'
+    // CHECK-MESSAGES: :[[@LINE-8]]:15: note: the task is started here; catch the exception inside it, or start it with std::async, whose future hands it to the caller of get()
+  });
+  std::thread b([] { Validator{}(3); });
+  // CHECK-MESSAGES: :[[@LINE-1]]:22: warning: 'Validator::operator()' can throw, and the task does not catch it; an exception that escapes a task ends the whole program [csp-task-exception-escape]
+  // CHECK-MESSAGES: :[[@LINE-16]]:7: note: the exception is thrown here, in 'Validator::operator()'
+  // CHECK-MESSAGES: :[[@LINE-3]]:15: note: the task is started here; catch the exception inside it, or start it with std::async, whose future hands it to the caller of get()
+  a.join();
+  b.join();
+}
+
 // ===== Negative: caught inside the task, or forwarded by the spawn. =====
+
+// A throw in a discarded `if constexpr` branch; a virtual call that may
+// reach an override that does not throw.
+constexpr bool Strict = false;
+void validate(int x) {
+  if constexpr (Strict) {
+    if (x < 0)
+      throw std::logic_error("negative");
+  }
+}
+struct Job {
+  virtual ~Job() = default;
+  virtual void run() { throw std::logic_error("not implemented"); }
+};
+void notThrowing(Job *job) {
+  std::thread t([job] {
+    validate(1);
+    job->run();
+  });
+  t.join();
+}
 
 // The seed's fix: each job under a catch (Go's recover).
 void recovered(csp::chan<int> jobs) {
