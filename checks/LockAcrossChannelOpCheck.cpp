@@ -81,10 +81,19 @@ void LockAcrossChannelOpCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
 }
 
 void LockAcrossChannelOpCheck::checkModel(ConcurrencyModel &Model) {
+  // What the spawns say, gathered once: which bodies run as tasks, where a
+  // body starts a given task, and the task a handle variable holds.
   llvm::DenseSet<const FunctionDecl *> TaskBodies;
-  for (const SpawnSite &Spawn : Model.spawns())
-    if (Spawn.Task)
-      TaskBodies.insert(Spawn.Task.Fn);
+  llvm::DenseMap<std::pair<const FunctionDecl *, const FunctionDecl *>, const Stmt *> StartedAt;
+  llvm::DenseMap<const ValueDecl *, llvm::SmallVector<const FunctionDecl *, 1>> TasksOfHandle;
+  for (const SpawnSite &Spawn : Model.spawns()) {
+    if (!Spawn.Task)
+      continue;
+    TaskBodies.insert(Spawn.Task.Fn);
+    StartedAt[{Spawn.Spawner, Spawn.Task.Fn}] = Spawn.Site;
+    if (const VarDecl *Handle = Model.spawnHandleOf(Spawn))
+      TasksOfHandle[Handle].push_back(Spawn.Task.Fn);
+  }
 
   llvm::DenseSet<const Stmt *> Reported;
   for (const FunctionDecl *Body : Model.bodies()) {
@@ -99,13 +108,12 @@ void LockAcrossChannelOpCheck::checkModel(ConcurrencyModel &Model) {
         const FunctionDecl *Other = nullptr;
         const Stmt *OtherLock = nullptr;
         if (O.Kind == Role::TaskJoin) {
-          for (const SpawnSite &Spawn : Model.spawns())
-            if (Spawn.Task && Model.spawnHandleOf(Spawn) == O.Object)
-              if (const Stmt *L = Model.lockOf(Spawn.Task.Fn, Held.Mutex)) {
-                Other = Spawn.Task.Fn;
-                OtherLock = L;
-                break;
-              }
+          for (const FunctionDecl *Task : TasksOfHandle.lookup(O.Object))
+            if (const Stmt *L = Model.lockOf(Task, Held.Mutex)) {
+              Other = Task;
+              OtherLock = L;
+              break;
+            }
         } else {
           for (const FunctionDecl *Candidate : Model.bodies()) {
             // One of the two runs as a task, or nothing runs concurrently.
@@ -114,10 +122,7 @@ void LockAcrossChannelOpCheck::checkModel(ConcurrencyModel &Model) {
               continue;
             // When the other side started this task, only its locks after
             // the spawn can meet the task's.
-            const Stmt *Started = nullptr;
-            for (const SpawnSite &Spawn : Model.spawns())
-              if (Spawn.Task.Fn == Body && Spawn.Spawner == Candidate)
-                Started = Spawn.Site;
+            const Stmt *Started = StartedAt.lookup({Candidate, Body});
             // It deadlocks if it can need the mutex before it gets to its
             // side of the operation.
             for (const Op &Theirs : Model.factsOf(Candidate).Ops)

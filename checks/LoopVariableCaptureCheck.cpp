@@ -2,7 +2,6 @@
 
 #include "llvm/ADT/DenseSet.h"
 
-
 namespace clang::tidy::csp {
 
 namespace {

@@ -277,13 +277,10 @@ private:
   bool isChannel(const ValueDecl *D) const {
     return D && isChannelType(D->getType());
   }
-  static bool isStopToken(QualType T) {
+  /// Whether \p T (or what it refers to) is the class named \p Name.
+  static bool isClass(QualType T, llvm::StringRef Name) {
     const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
-    return RD && qualifiedNameForRoles(RD) == "std::stop_token";
-  }
-  static bool isJThread(QualType T) {
-    const CXXRecordDecl *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
-    return RD && qualifiedNameForRoles(RD) == "std::jthread";
+    return RD && qualifiedNameForRoles(RD) == Name;
   }
   /// A channel type that can be neither copied nor moved: its objects are
   /// channels, not handles to one (Boost.Fiber's channels). A move-only
@@ -396,7 +393,8 @@ private:
       // parameter takes it as well.
       if (Task.Fn->getNumParams() == Rest.size() + 1) {
         QualType First = Task.Fn->getParamDecl(0)->getType();
-        if (isStopToken(First) || (First->isDependentType() && isJThread(Site->getType())))
+        if (isClass(First, "std::stop_token") ||
+            (First->isDependentType() && isClass(Site->getType(), "std::jthread")))
           S.BoundArgs.push_back(nullptr);
       }
       S.BoundArgs.append(Rest.begin(), Rest.end());
