@@ -14,6 +14,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Baseline.h"
+#include "CommandLine.h"
 #include "Findings.h"
 #include "GitDiff.h"
 #include "Reports.h"
@@ -27,17 +28,21 @@
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/JSONCompilationDatabase.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/Regex.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <optional>
+#include <set>
 
 using namespace clang;
 using namespace clang::tidy;
@@ -70,8 +75,8 @@ cl::opt<std::string> Config("config", cl::desc("Configuration in YAML, used inst
 cl::opt<std::string> ConfigFile("config-file",
                                 cl::desc("Configuration file, used instead of .clang-tidy files"),
                                 cl::init(""), cl::cat(Category));
-cl::opt<bool> Fix("fix", cl::desc("Apply the suggested fixes"), cl::init(false), cl::cat(Category));
-cl::opt<bool> FixNotes("fix-notes", cl::desc("Also apply fixes found in notes"), cl::init(false),
+cl::opt<bool, false, BoolParser> Fix("fix", cl::desc("Apply the suggested fixes"), cl::init(false), cl::cat(Category));
+cl::opt<bool, false, BoolParser> FixNotes("fix-notes", cl::desc("Also apply fixes found in notes"), cl::init(false),
                        cl::cat(Category));
 cl::opt<std::string> ExportFixes("export-fixes",
                                  cl::desc("Write the suggested fixes as YAML to this file"),
@@ -80,17 +85,17 @@ cl::list<std::string> ArgsAfter("extra-arg", cl::desc("Extra compiler argument, 
                                 cl::cat(Category));
 cl::list<std::string> ArgsBefore("extra-arg-before", cl::desc("Extra compiler argument, prepended"),
                                  cl::cat(Category));
-cl::opt<bool> ListChecks("list-checks", cl::desc("List the enabled checks and exit"),
+cl::opt<bool, false, BoolParser> ListChecks("list-checks", cl::desc("List the enabled checks and exit"),
                          cl::init(false), cl::cat(Category));
-cl::opt<bool> DumpConfig("dump-config", cl::desc("Print the effective configuration and exit"),
+cl::opt<bool, false, BoolParser> DumpConfig("dump-config", cl::desc("Print the effective configuration and exit"),
                          cl::init(false), cl::cat(Category));
-cl::opt<bool> Quiet("quiet", cl::desc("Print findings only: no summary, no progress"),
+cl::opt<bool, false, BoolParser> Quiet("quiet", cl::desc("Print findings only: no summary, no progress"),
                     cl::init(false), cl::cat(Category));
-cl::opt<bool> UseColor("use-color",
+cl::opt<bool, false, BoolParser> UseColor("use-color",
                        cl::desc("Colour diagnostics (default: when printing to a terminal); "
                                 "editors that read the output want -use-color=false"),
                        cl::cat(Category));
-cl::opt<unsigned> Jobs("j", cl::desc("Files analysed at once (default: one per core)"),
+cl::opt<unsigned, false, JobsParser> Jobs("j", cl::desc("Files analysed at once (default: one per core)"),
                        cl::init(0), cl::cat(Category));
 
 enum class Format { Text, JSON, SARIF, CodeClimate };
@@ -193,6 +198,22 @@ std::optional<std::string> unknownCspName(const ClangTidyOptions &Options,
   return std::nullopt;
 }
 
+/// A header filter that is not a regex matches no header: every finding in
+/// a header would be hidden without a word.
+std::optional<std::string> invalidHeaderFilter(const ClangTidyOptions &Options,
+                                               llvm::StringRef Source) {
+  for (auto [Name, Regex] : {std::pair{"HeaderFilterRegex", &Options.HeaderFilterRegex},
+                             std::pair{"ExcludeHeaderFilterRegex",
+                                       &Options.ExcludeHeaderFilterRegex}}) {
+    std::string Why;
+    if (*Regex && !llvm::Regex(**Regex).isValid(Why))
+      return ("invalid " + llvm::StringRef(Name) + " '" + **Regex + "' in '" + Source +
+              "': " + Why)
+          .str();
+  }
+  return std::nullopt;
+}
+
 class StrictFileOptionsProvider : public FileOptionsProvider {
 public:
   StrictFileOptionsProvider(ClangTidyGlobalOptions Global, ClangTidyOptions Defaults,
@@ -213,6 +234,9 @@ private:
     if (Parsed && ConfigParseError.empty())
       if (auto Unknown = unknownCspName(*Parsed, Buffer.getBufferIdentifier()))
         ConfigParseError = *Unknown;
+    if (Parsed && ConfigParseError.empty())
+      if (auto Invalid = invalidHeaderFilter(*Parsed, Buffer.getBufferIdentifier()))
+        ConfigParseError = *Invalid;
     return Parsed;
   }
 };
@@ -228,8 +252,12 @@ llvm::Expected<std::unique_ptr<ClangTidyOptionsProvider>> createOptionsProvider(
     Overrides.Checks = Checks;
   if (WarningsAsErrors.getNumOccurrences())
     Overrides.WarningsAsErrors = WarningsAsErrors;
-  if (HeaderFilter.getNumOccurrences())
+  if (HeaderFilter.getNumOccurrences()) {
+    std::string Why;
+    if (!llvm::Regex(HeaderFilter).isValid(Why))
+      return llvm::createStringError("invalid -header-filter '" + HeaderFilter + "': " + Why);
     Overrides.HeaderFilterRegex = HeaderFilter;
+  }
   if (UseColor.getNumOccurrences())
     Overrides.UseColor = UseColor;
 
@@ -252,6 +280,8 @@ llvm::Expected<std::unique_ptr<ClangTidyOptionsProvider>> createOptionsProvider(
                                      "': " + Parsed.getError().message());
     if (auto Unknown = unknownCspName(*Parsed, ConfigName))
       return llvm::createStringError(*Unknown);
+    if (auto Invalid = invalidHeaderFilter(*Parsed, ConfigName))
+      return llvm::createStringError(*Invalid);
     return std::make_unique<ConfigOptionsProvider>(std::move(Global), std::move(Defaults),
                                                    std::move(*Parsed), std::move(Overrides));
   }
@@ -274,6 +304,57 @@ takeFlagsAfterDoubleDash(int &Argc, const char **Argv) {
   return nullptr;
 }
 
+/// Why the compilation database at \p Path is not one, if it is not. LLVM's
+/// loader reports a file that is not JSON as "could not auto-detect" or, for
+/// some syntax errors, as a database without files.
+std::optional<std::string> malformedDatabase(llvm::StringRef Path) {
+  auto Text = llvm::MemoryBuffer::getFile(Path);
+  if (!Text)
+    return ("cannot read the compilation database '" + Path + "': " + Text.getError().message())
+        .str();
+  if ((*Text)->getBuffer().trim().empty())
+    return ("invalid compilation database '" + Path + "': the file is empty").str();
+  llvm::Expected<llvm::json::Value> Parsed = llvm::json::parse((*Text)->getBuffer());
+  if (!Parsed)
+    return ("invalid compilation database '" + Path + "': " + llvm::toString(Parsed.takeError()))
+        .str();
+  if (!Parsed->getAsArray())
+    return ("invalid compilation database '" + Path + "': not a JSON array of commands").str();
+  return std::nullopt;
+}
+
+/// The same for the database that would be found above \p Source: the
+/// nearest compile_commands.json, which LLVM would skip for the next one up
+/// when it does not load.
+std::optional<std::string> malformedDatabaseAbove(llvm::StringRef Source) {
+  for (llvm::StringRef Dir = llvm::sys::path::parent_path(Source); !Dir.empty();
+       Dir = llvm::sys::path::parent_path(Dir)) {
+    llvm::SmallString<256> JSONPath(Dir);
+    llvm::sys::path::append(JSONPath, "compile_commands.json");
+    if (llvm::sys::fs::exists(JSONPath))
+      return malformedDatabase(JSONPath);
+  }
+  return std::nullopt;
+}
+
+/// Why temporary files cannot be made, if they cannot: git and the workers
+/// talk to the driver through them, and a failure there is no fault of the
+/// repository or of the file being analysed.
+std::optional<std::string> unusableTemporaryDirectory() {
+  llvm::SmallString<128> Probe;
+  int FD;
+  if (std::error_code EC = llvm::sys::fs::createTemporaryFile("csp-tidy", "probe", FD, Probe)) {
+    llvm::SmallString<128> Directory;
+    llvm::sys::path::system_temp_directory(/*ErasedOnReboot=*/true, Directory);
+    return ("cannot create temporary files in '" + Directory + "': " + EC.message() +
+            "; set TMPDIR to a writable directory")
+        .str();
+  }
+  llvm::sys::Process::SafelyCloseFileDescriptor(FD);
+  llvm::sys::fs::remove(Probe);
+  return std::nullopt;
+}
+
 /// Whether a file has a command of its own in the database, not one the
 /// database inferred from a neighbour: a file missing from it would be
 /// analysed with guessed flags.
@@ -284,6 +365,30 @@ bool inDatabase(const tooling::CompilationDatabase &DB, llvm::StringRef File) {
   return false;
 }
 
+
+struct FilesWithChecks {
+  std::vector<std::string> Files;
+  std::vector<std::string> Checks; // enabled for at least one of them, sorted
+};
+
+/// The files of \p Files that their own configuration enables a check for,
+/// and those checks: a directory's .clang-tidy may turn every check off for
+/// its files, which is no reason to skip the others.
+FilesWithChecks filesWithChecks(ClangTidyOptionsProvider &Provider,
+                                llvm::ArrayRef<std::string> Files) {
+  FilesWithChecks Result;
+  std::set<std::string> Checks;
+  for (const std::string &File : Files) {
+    std::vector<std::string> Names =
+        getCheckNames(Provider.getOptions(absolutePath(File)), false);
+    if (Names.empty())
+      continue;
+    Result.Files.push_back(File);
+    Checks.insert(Names.begin(), Names.end());
+  }
+  Result.Checks.assign(Checks.begin(), Checks.end());
+  return Result;
+}
 
 /// Analyses \p Files in this process, prints what is left after the diff
 /// filter and the baseline as clang-tidy does (applying fixes when asked),
@@ -358,27 +463,27 @@ int main(int argc, const char **argv) {
     OS << "csp-tidy, on " << getClangFullVersion() << "\n";
   });
 
-  // Workers get the user's arguments as typed, `--` and its flags included.
+  // Workers get the user's arguments as typed, `--` and its flags included
+  // (response files too: they expand them themselves).
   std::vector<std::string> UserArgs(argv + 1, argv + argc);
+  llvm::BumpPtrAllocator ArgsMemory;
+  llvm::SmallVector<const char *, 64> Args(argv, argv + argc);
+  if (llvm::Error E = expandResponseFiles(Args, ArgsMemory))
+    return fail(llvm::toString(std::move(E)));
+  argc = Args.size();
+  argv = Args.data();
   auto Fixed = takeFlagsAfterDoubleDash(argc, argv);
   if (!Fixed)
     return fail(llvm::toString(Fixed.takeError()));
-  std::string ParseErrors;
-  llvm::raw_string_ostream ParseErrorStream(ParseErrors);
-  if (!cl::ParseCommandLineOptions(
+  std::string ParseError;
+  if (!parseCommandLine(
           argc, argv,
           "finds Go-style concurrency bugs (channels, wait groups, tasks).\n\n"
           "  Compiler flags come from -p <build-dir>, from the flags after '--', or\n"
           "  from the nearest compile_commands.json above the first source.\n"
           "  Exit status: 0 no findings, 1 findings, 2 the input could not be analysed.\n",
-          &ParseErrorStream)) {
-    // LLVM's message names the binary and suggests --help with its full
-    // path; keep the one line that says what is wrong.
-    llvm::StringRef First = llvm::StringRef(ParseErrors).trim().split('\n').first;
-    First = First.split(".  Try:").first;
-    First.consume_front("csp-tidy: ");
-    return fail(First + "; see 'csp-tidy --help'");
-  }
+          ParseError))
+    return fail(ParseError + "; see 'csp-tidy --help'");
 
   auto Provider = createOptionsProvider();
   if (!Provider)
@@ -388,8 +493,10 @@ int main(int argc, const char **argv) {
     return fail("unknown check '" + *Unknown + "'" +
                 hintFor(*Unknown, knownChecks().Names, ListChecksHint));
 
+  // -list-checks and -dump-config speak for the first file, as clang-tidy's.
   llvm::SmallString<256> AbsoluteForOptions(
-      SourcePaths.empty() ? llvm::StringRef("dummy.cpp") : llvm::StringRef(SourcePaths.front()));
+      !WorkerFile.empty() ? llvm::StringRef(WorkerFile)
+      : SourcePaths.empty() ? llvm::StringRef("dummy.cpp") : llvm::StringRef(SourcePaths.front()));
   llvm::sys::fs::make_absolute(AbsoluteForOptions);
   ClangTidyOptions EffectiveOptions = (*Provider)->getOptions(AbsoluteForOptions);
   if (!ConfigParseError.empty())
@@ -412,8 +519,6 @@ int main(int argc, const char **argv) {
                  << "\n";
     return ExitClean;
   }
-  if (EnabledChecks.empty())
-    return fail("no checks enabled; check -checks and the 'Checks' of .clang-tidy");
   if (!BaselineFile.empty() && !BaselineWrite.empty())
     return fail("--baseline and --baseline-write cannot be used together");
   // A baseline written from the findings on changed lines would drop every
@@ -459,6 +564,8 @@ int main(int argc, const char **argv) {
     if (!Changed)
       return fail("cannot read the changed lines: not in the driver's format");
   } else if (!DiffBase.empty()) {
+    if (auto Why = unusableTemporaryDirectory())
+      return fail(*Why);
     auto Lines = ChangedLines::against(DiffBase, BaseDir);
     if (!Lines)
       return fail(llvm::toString(Lines.takeError()));
@@ -485,17 +592,26 @@ int main(int argc, const char **argv) {
   if (!Compilations) {
     std::string Error;
     if (!BuildPath.empty()) {
-      Compilations = tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath, Error);
       llvm::SmallString<256> JSONPath(BuildPath);
       llvm::sys::path::append(JSONPath, "compile_commands.json");
-      if (!Compilations && llvm::sys::fs::exists(JSONPath))
-        return fail("invalid compilation database '" + JSONPath + "': " +
-                    llvm::StringRef(Error).trim().split('\n').first);
+      if (llvm::sys::fs::exists(JSONPath)) {
+        if (auto Why = malformedDatabase(JSONPath))
+          return fail(*Why);
+        Compilations = tooling::JSONCompilationDatabase::loadFromFile(
+            JSONPath, Error, tooling::JSONCommandLineSyntax::AutoDetect);
+        if (!Compilations)
+          return fail("invalid compilation database '" + JSONPath +
+                      "': " + llvm::StringRef(Error).trim().split('\n').first);
+      } else {
+        Compilations = tooling::CompilationDatabase::autoDetectFromDirectory(BuildPath, Error);
+      }
       if (!Compilations)
         return fail("no compilation database in '" + BuildPath +
                     "'; generate compile_commands.json there "
                     "(cmake -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)");
     } else {
+      if (auto Why = malformedDatabaseAbove(absolutePath(Files.front())))
+        return fail(*Why);
       Compilations = tooling::CompilationDatabase::autoDetectFromSource(absolutePath(Files.front()),
                                                                         Error);
       if (!Compilations)
@@ -519,6 +635,17 @@ int main(int argc, const char **argv) {
                     "guessed from other files (regenerate compile_commands.json, or pass "
                     "flags after '--')");
   }
+  unsigned SkippedFiles = 0;
+  if (!Files.empty()) {
+    auto Checked = filesWithChecks(**Provider, Files);
+    if (!ConfigParseError.empty())
+      return fail(ConfigParseError);
+    SkippedFiles = Files.size() - Checked.Files.size();
+    Files = std::move(Checked.Files);
+    EnabledChecks = std::move(Checked.Checks);
+  }
+  if (EnabledChecks.empty())
+    return fail("no checks enabled; check -checks and the 'Checks' of .clang-tidy");
   auto Adjusted = std::make_unique<tooling::ArgumentsAdjustingCompilations>(std::move(Compilations));
   if (!ArgsBefore.empty())
     Adjusted->appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
@@ -568,6 +695,8 @@ int main(int argc, const char **argv) {
     Baselined = std::move(Result.Baselined);
     SuppressedByNoLint = Result.SuppressedByNoLint;
   } else {
+    if (auto Why = unusableTemporaryDirectory())
+      return fail(*Why);
     std::string Self = llvm::sys::fs::getMainExecutable(argv[0], (void *)&fail);
     std::vector<std::string> WorkerArgs;
     // git runs once: the workers get its answer.
@@ -637,6 +766,9 @@ int main(int argc, const char **argv) {
   unsigned Findings = Report.Findings.size();
   if (!Quiet) {
     llvm::errs() << Findings << (Findings == 1 ? " finding" : " findings");
+    if (SkippedFiles)
+      llvm::errs() << " (" << SkippedFiles << (SkippedFiles == 1 ? " file" : " files")
+                   << " skipped: its configuration enables no checks)";
     if (Report.Baselined)
       llvm::errs() << " (" << Report.Baselined << " more accepted by the baseline)";
     if (SuppressedByNoLint)
