@@ -59,7 +59,7 @@ llvm::Error Baseline::write(llvm::StringRef Path, const std::vector<Finding> &Fi
 
   std::string Text;
   llvm::raw_string_ostream(Text) << llvm::formatv("{0:2}", Root) << "\n";
-  return writeAtomically(Path, Text);
+  return writeOutputFile(Path, Text);
 }
 
 bool Baseline::accepts(const Finding &F) {

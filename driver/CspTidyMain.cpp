@@ -447,7 +447,7 @@ Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
     std::string YAML;
     llvm::raw_string_ostream OS(YAML);
     exportReplacements(Files.size() == 1 ? Files.front() : "", Shown, OS);
-    if (llvm::Error E = writeAtomically(ExportFixes, YAML))
+    if (llvm::Error E = writeOutputFile(ExportFixes, YAML))
       ExportError = llvm::toString(std::move(E));
   }
   return Result;
@@ -543,8 +543,15 @@ int main(int argc, const char **argv) {
     return fail("--base-dir '" + BaseDir + "' is not a directory");
   BaseDir = absolutePath(BaseDir.empty() ? llvm::StringRef(".") : llvm::StringRef(BaseDir));
 
-  // Everything the run reads is checked before any file is analysed: a bad
-  // baseline or revision found after minutes of analysis would waste them.
+  // Everything the run reads or writes is checked before any file is
+  // analysed: a bad baseline, revision or output path found after minutes of
+  // analysis would waste them. (A worker writes none of the user's files.)
+  if (WorkerFile.empty())
+    for (const std::string *Path : {&OutputFile.getValue(), &BaselineWrite.getValue(),
+                                    &ExportFixes.getValue()})
+      if (!Path->empty())
+        if (llvm::Error E = checkWritable(*Path))
+          return fail(llvm::toString(std::move(E)));
   std::optional<Baseline> Accepted;
   if (!BaselineFile.empty()) {
     auto Read = Baseline::read(BaselineFile);
@@ -687,7 +694,7 @@ int main(int argc, const char **argv) {
     if (IsWorker) {
       std::string Text;
       llvm::raw_string_ostream(Text) << llvm::json::Value(toJSON(Result));
-      if (auto Error = writeAtomically(WorkerFindings, Text))
+      if (auto Error = writeOutputFile(WorkerFindings, Text))
         return fail(llvm::toString(std::move(Error)));
       return Result.Findings.empty() ? ExitClean : ExitFindings;
     }
@@ -749,7 +756,7 @@ int main(int argc, const char **argv) {
     }
   }
   if (!OutputFile.empty()) {
-    if (auto Error = writeAtomically(OutputFile, ReportText))
+    if (auto Error = writeOutputFile(OutputFile, ReportText))
       return fail(llvm::toString(std::move(Error)));
   } else {
     llvm::outs() << ReportText;
