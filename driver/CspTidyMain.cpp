@@ -15,6 +15,7 @@
 
 #include "Baseline.h"
 #include "CommandLine.h"
+#include "ExportedFixes.h"
 #include "Findings.h"
 #include "GitDiff.h"
 #include "Reports.h"
@@ -130,6 +131,7 @@ cl::opt<std::string> DiffBase("diff-base",
 // How the driver runs itself once per file; not for users.
 cl::opt<std::string> WorkerFile("worker-file", cl::Hidden, cl::cat(Category));
 cl::opt<std::string> WorkerFindings("worker-findings", cl::Hidden, cl::cat(Category));
+cl::opt<std::string> WorkerFixes("worker-fixes", cl::Hidden, cl::cat(Category));
 cl::opt<std::string> WorkerChangedLines("worker-changed-lines", cl::Hidden, cl::cat(Category));
 
 int fail(const llvm::Twine &Message) {
@@ -443,11 +445,11 @@ Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
                      << ": error: " << F.Message << "\n";
       }
   }
-  if (!ExportFixes.empty() && Compiled) {
+  if (!WorkerFixes.empty() && Compiled) {
     std::string YAML;
     llvm::raw_string_ostream OS(YAML);
     exportReplacements(Files.size() == 1 ? Files.front() : "", Shown, OS);
-    if (llvm::Error E = writeOutputFile(ExportFixes, YAML))
+    if (llvm::Error E = writeOutputFile(WorkerFixes, YAML))
       ExportError = llvm::toString(std::move(E));
   }
   return Result;
@@ -667,14 +669,16 @@ int main(int argc, const char **argv) {
   Report.EnabledChecks = EnabledChecks;
   std::vector<Finding> Baselined;
   unsigned SuppressedByNoLint = 0;
-  unsigned Threads = Jobs ? unsigned(Jobs) : llvm::hardware_concurrency().compute_thread_count();
+  // Fixes are made one file after another, so that two files fixing a
+  // header they share do not overwrite each other's edits: the second is
+  // analysed with the first one's fixes in place.
+  unsigned Threads = Fixing ? 1
+                     : Jobs ? unsigned(Jobs)
+                            : llvm::hardware_concurrency().compute_thread_count();
   bool IsWorker = !WorkerFile.empty();
-  bool InProcess = !Files.empty() && (IsWorker || Files.size() == 1 || Fixing);
   if (Files.empty()) {
     // Nothing changed that the database compiles: nothing to report.
-  } else if (InProcess) {
-    // Fixes run in one process, one file after another, so that two files
-    // fixing a header they share do not overwrite each other's edits.
+  } else if (IsWorker) {
     bool Compiled = true;
     std::string ExportError;
     Outcome Result = analyseHere(std::move(*Provider), *Adjusted, Files,
@@ -684,24 +688,18 @@ int main(int argc, const char **argv) {
       return fail(ConfigParseError);
     if (!ExportError.empty())
       return fail(ExportError);
-    if (!Compiled && IsWorker)
-      return fail("could not analyse the file: it does not compile with the given flags");
-    // The report still gets written, saying what could not be analysed.
     if (!Compiled)
-      for (const std::string &File : Files)
-        Report.Failures.push_back({absolutePath(File), "does not compile with the given flags"});
+      return fail("could not analyse the file: it does not compile with the given flags");
     // A worker hands its findings back to the driver that started it.
-    if (IsWorker) {
-      std::string Text;
-      llvm::raw_string_ostream(Text) << llvm::json::Value(toJSON(Result));
-      if (auto Error = writeOutputFile(WorkerFindings, Text))
-        return fail(llvm::toString(std::move(Error)));
-      return Result.Findings.empty() ? ExitClean : ExitFindings;
-    }
-    Report.Findings = std::move(Result.Findings);
-    Baselined = std::move(Result.Baselined);
-    SuppressedByNoLint = Result.SuppressedByNoLint;
+    std::string Text;
+    llvm::raw_string_ostream(Text) << llvm::json::Value(toJSON(Result));
+    if (auto Error = writeOutputFile(WorkerFindings, Text))
+      return fail(llvm::toString(std::move(Error)));
+    return Result.Findings.empty() ? ExitClean : ExitFindings;
   } else {
+    // Every file is analysed in a process of its own, a single file too: a
+    // crash costs that file only, with an error line and exit 2, and the
+    // fixes and findings of the others are kept.
     if (auto Why = unusableTemporaryDirectory())
       return fail(*Why);
     std::string Self = llvm::sys::fs::getMainExecutable(argv[0], (void *)&fail);
@@ -721,9 +719,12 @@ int main(int argc, const char **argv) {
     if (!UseColor.getNumOccurrences())
       WorkerArgs.push_back(llvm::outs().has_colors() ? "-use-color=true" : "-use-color=false");
     llvm::append_range(WorkerArgs, UserArgs);
-    std::vector<FileResult> Results = runWorkers(Self, WorkerArgs, Files, Threads, !Quiet);
+    std::vector<FileResult> Results =
+        runWorkers(Self, WorkerArgs, Files, Threads, !Quiet && Files.size() > 1,
+                   /*CollectFixes=*/!ExportFixes.empty());
     if (!ChangedPath.empty())
       llvm::sys::fs::remove(ChangedPath);
+    std::vector<std::string> Fixes;
     for (FileResult &R : Results) {
       if (R.Failure) {
         Report.Failures.push_back({absolutePath(R.File), *R.Failure});
@@ -732,6 +733,15 @@ int main(int argc, const char **argv) {
       llvm::append_range(Report.Findings, R.Result.Findings);
       llvm::append_range(Baselined, R.Result.Baselined);
       SuppressedByNoLint += R.Result.SuppressedByNoLint;
+      Fixes.push_back(std::move(R.Fixes));
+    }
+    // The fixes of the files that were analysed, even when others failed.
+    if (!ExportFixes.empty() && !Fixes.empty()) {
+      auto Merged = mergeExportedFixes(Fixes, Files.size() == 1 ? Files.front() : "");
+      if (!Merged)
+        return fail(llvm::toString(Merged.takeError()));
+      if (llvm::Error E = writeOutputFile(ExportFixes, *Merged))
+        return fail(llvm::toString(std::move(E)));
     }
   }
   sortAndDeduplicate(Report.Findings);
@@ -775,7 +785,7 @@ int main(int argc, const char **argv) {
     llvm::errs() << Findings << (Findings == 1 ? " finding" : " findings");
     if (SkippedFiles)
       llvm::errs() << " (" << SkippedFiles << (SkippedFiles == 1 ? " file" : " files")
-                   << " skipped: its configuration enables no checks)";
+                   << " skipped: no checks enabled)";
     if (Report.Baselined)
       llvm::errs() << " (" << Report.Baselined << " more accepted by the baseline)";
     if (SuppressedByNoLint)
@@ -784,9 +794,9 @@ int main(int argc, const char **argv) {
       llvm::errs() << "; recorded in the baseline '" << BaselineWrite << "'";
     llvm::errs() << "\n";
   }
-  if (!Report.Failures.empty() && InProcess)
-    return fail("could not analyse the input: it does not compile with the given flags "
-                "(see the errors above)");
+  // A single file's error line has said it all.
+  if (!Report.Failures.empty() && Files.size() == 1)
+    return ExitCannotAnalyse;
   if (!Report.Failures.empty())
     return fail(llvm::Twine(Report.Failures.size()) + " of " + llvm::Twine(Files.size()) +
                 " files could not be analysed (see the errors above)");

@@ -1,6 +1,7 @@
 //===--- Workers.cpp - one process per file, N at a time, in a stable order ===//
 
 #include "Workers.h"
+#include "Crash.h"
 #include "Subprocess.h"
 
 #include "llvm/Support/FileSystem.h"
@@ -55,7 +56,7 @@ struct Finished {
 };
 
 Finished runOne(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
-                const std::string &File) {
+                const std::string &File, bool CollectFixes) {
   Finished Done;
   FileResult &R = Done.Result;
   R.File = File;
@@ -66,9 +67,23 @@ Finished runOne(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
     return Done;
   }
   llvm::sys::RemoveFileOnSignal(FindingsPath);
+  llvm::SmallString<128> FixesPath;
+  if (CollectFixes) {
+    if (std::error_code EC =
+            llvm::sys::fs::createTemporaryFile("csp-tidy-fixes", "yaml", FixesPath)) {
+      llvm::sys::fs::remove(FindingsPath);
+      llvm::sys::DontRemoveFileOnSignal(FindingsPath);
+      R.Failure = "cannot create a temporary file: " + EC.message();
+      return Done;
+    }
+    llvm::sys::RemoveFileOnSignal(FixesPath);
+  }
   std::string FileArg = "--worker-file=" + File;
   std::string FindingsArg = ("--worker-findings=" + FindingsPath).str();
+  std::string FixesArg = ("--worker-fixes=" + FixesPath).str();
   std::vector<llvm::StringRef> Argv{Self, FileArg, FindingsArg};
+  if (CollectFixes)
+    Argv.push_back(FixesArg);
   Argv.insert(Argv.end(), Args.begin(), Args.end());
   Captured Run = runCaptured(Self, Argv);
   Done.Out = std::move(Run.Out);
@@ -87,6 +102,9 @@ Finished runOne(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
     }
     if (!Read)
       R.Failure = "the analysis of this file returned no readable findings";
+    if (CollectFixes)
+      if (auto Fixes = llvm::MemoryBuffer::getFile(FixesPath))
+        R.Fixes = (*Fixes)->getBuffer().str();
   } else if (Run.Status == 2) {
     std::string Why = lastError(Done.Err);
     R.Failure = Why.empty() ? "could not analyse the file" : Why;
@@ -99,12 +117,14 @@ Finished runOne(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
         (Rest += Line) += '\n';
     Done.Err = std::move(Rest);
   } else {
-    R.Failure = Run.Started ? "csp-tidy crashed while analysing the file" +
-                                  (Run.Failure.empty() ? std::string() : " (" + Run.Failure + ")")
+    R.Failure = Run.Started ? describeCrash(Done.Err, Run.Failure)
                             : "could not start csp-tidy: " + Run.Failure;
   }
-  llvm::sys::fs::remove(FindingsPath);
-  llvm::sys::DontRemoveFileOnSignal(FindingsPath);
+  for (llvm::StringRef Path : {FindingsPath.str(), FixesPath.str()})
+    if (!Path.empty()) {
+      llvm::sys::fs::remove(Path);
+      llvm::sys::DontRemoveFileOnSignal(Path);
+    }
   return Done;
 }
 
@@ -112,7 +132,7 @@ Finished runOne(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
 
 std::vector<FileResult> runWorkers(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
                                    llvm::ArrayRef<std::string> Files, unsigned Jobs,
-                                   bool Progress) {
+                                   bool Progress, bool CollectFixes) {
   std::vector<std::optional<Finished>> Slots(Files.size());
   std::atomic<size_t> NextToStart{0};
   std::mutex Lock;
@@ -122,7 +142,7 @@ std::vector<FileResult> runWorkers(llvm::StringRef Self, llvm::ArrayRef<std::str
   // output is the same however the files are scheduled.
   auto Work = [&] {
     for (size_t I = NextToStart++; I < Files.size(); I = NextToStart++) {
-      Finished F = runOne(Self, Args, Files[I]);
+      Finished F = runOne(Self, Args, Files[I], CollectFixes);
       std::lock_guard<std::mutex> Guard(Lock);
       Slots[I] = std::move(F);
       ++Done;

@@ -16,7 +16,7 @@
 
 namespace csp_tidy {
 
-/// What the driver learns from analysing files, in one process or many.
+/// What the driver learns from analysing a file in a worker.
 struct Outcome {
   std::vector<Finding> Findings; // after the diff filter and the baseline
   /// Those the baseline accepted: kept, not counted, so that a finding in
@@ -33,16 +33,20 @@ struct FileResult {
   /// Set when the file could not be analysed: what to tell the user.
   std::optional<std::string> Failure;
   Outcome Result;
+  /// With CollectFixes, the fixes YAML the worker exported.
+  std::string Fixes;
 };
 
 /// Runs \p Self once per file with `--worker-file=<file>
 /// --worker-findings=<tmp>` before \p Args (the user's arguments, so that
 /// everything after `--` stays last), at most \p Jobs at a time. Each
 /// worker's stdout and stderr are copied to ours in file order; with
-/// \p Progress, stderr also gets "[done/total] file" as files finish.
+/// \p Progress, stderr also gets "[done/total] file" as files finish. With
+/// \p CollectFixes, each worker exports its fixes (`--worker-fixes=<tmp>`).
+/// A worker that crashes is that file's failure, named by describeCrash.
 std::vector<FileResult> runWorkers(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
                                    llvm::ArrayRef<std::string> Files, unsigned Jobs,
-                                   bool Progress);
+                                   bool Progress, bool CollectFixes);
 
 } // namespace csp_tidy
 
