@@ -31,15 +31,25 @@ bool startsCountedTasks(ConcurrencyModel &Model, const BodyFacts &Facts) {
   });
 }
 
-/// The statement that contains \p E as an expression (or a declaration's
-/// initializer) and is itself a direct child of a block: the place where a
-/// statement can be inserted right before \p E is evaluated.
+/// The statement of a block that \p E is, up to casts, temporaries and
+/// parentheses, or the one variable \p E initializes: the place where a
+/// statement can be inserted to run right before \p E, and exactly when it
+/// runs. A spawn under `?:`, `&&`, `||` or `,`, or among other expressions,
+/// may not run (or not first): an add moved before it would then count a
+/// task that is never started, and `wait` would hang.
 const Stmt *statementInBlock(const ConcurrencyModel &Model, const Expr *E) {
   const Stmt *Node = E;
   for (const Stmt *P = Model.parentOf(E); P; Node = P, P = Model.parentOf(P)) {
     if (isa<CompoundStmt>(P))
       return Node;
-    if (!isa<Expr, DeclStmt>(P))
+    if (const auto *DS = dyn_cast<DeclStmt>(P)) {
+      if (!DS->isSingleDecl())
+        return nullptr;
+      continue;
+    }
+    if (!isa<ExprWithCleanups, ImplicitCastExpr, ExplicitCastExpr, ParenExpr,
+             MaterializeTemporaryExpr, CXXBindTemporaryExpr>(P) &&
+        !(isa<CXXConstructExpr>(P) && cast<CXXConstructExpr>(P)->getNumArgs() == 1))
       return nullptr;
   }
   return nullptr;
@@ -94,7 +104,8 @@ moveBeforeSpawn(const ConcurrencyModel &Model, const SpawnSite &Spawn,
   StringRef Before = Buffer.substr(0, Offset);
   std::size_t LineStart = Before.find_last_of('\n');
   StringRef After = Buffer.substr(SM.getFileOffset(AfterSemi));
-  std::size_t LineRest = After.find_first_not_of(" \t");
+  // A CRLF line's `\r` goes with the removed line, not left on its own.
+  std::size_t LineRest = After.find_first_not_of(" \t\r");
   if (LineStart != StringRef::npos &&
       Before.substr(LineStart + 1).find_first_not_of(" \t") == StringRef::npos &&
       LineRest != StringRef::npos && After[LineRest] == '\n') {
@@ -102,16 +113,25 @@ moveBeforeSpawn(const ConcurrencyModel &Model, const SpawnSite &Spawn,
     AfterSemi = AfterSemi.getLocWithOffset(LineRest);
   }
 
+  // The add gets a line of its own, indented as the spawn and ended as the
+  // spawn's line is (CRLF or LF); after another statement on the spawn's
+  // line, it goes on that line.
   auto [SpawnFID, SpawnOffset] = SM.getDecomposedLoc(SpawnBegin);
-  StringRef SpawnBefore = SM.getBufferData(SpawnFID).substr(0, SpawnOffset);
+  StringRef SpawnBuffer = SM.getBufferData(SpawnFID);
+  StringRef SpawnBefore = SpawnBuffer.substr(0, SpawnOffset);
   StringRef SpawnIndent =
       SpawnBefore.substr(SpawnBefore.find_last_of('\n') + 1);
+  std::size_t SpawnLineEnd = SpawnBuffer.find('\n', SpawnOffset);
+  StringRef LineEnd = SpawnLineEnd != StringRef::npos && SpawnLineEnd > 0 &&
+                              SpawnBuffer[SpawnLineEnd - 1] == '\r'
+                          ? "\r\n"
+                          : "\n";
+  std::string Separator = (LineEnd + SpawnIndent).str();
   if (SpawnIndent.find_first_not_of(" \t") != StringRef::npos)
-    SpawnIndent = "";
+    Separator = " ";
 
   return std::make_pair(
-      FixItHint::CreateInsertion(SpawnBegin,
-                                 (AddText + ";\n" + SpawnIndent).str()),
+      FixItHint::CreateInsertion(SpawnBegin, (AddText + ";" + Separator).str()),
       FixItHint::CreateRemoval(CharSourceRange::getCharRange(AddBegin, AfterSemi)));
 }
 

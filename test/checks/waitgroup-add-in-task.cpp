@@ -168,6 +168,52 @@ void functionObject() {
   wg.wait();
 }
 
+// A spawn that may not run: an add moved before the statement would count a
+// task that is never started, and wait() would hang. No fix.
+void conditionalSpawns(bool start) {
+  csp::wait_group wg;
+  start ? csp::go([&] {
+    wg.add(1);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: wait group 'wg' is incremented inside the task it counts; 'wait' can return before the task has started [csp-waitgroup-add-in-task]
+    // CHECK-MESSAGES: :[[@LINE-3]]:11: note: the task is started here; call 'add' before this point
+    wg.done();
+  }) : (void)0;
+  start && (csp::go([&] {
+    wg.add(1);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: wait group 'wg' is incremented inside the task it counts; 'wait' can return before the task has started [csp-waitgroup-add-in-task]
+    // CHECK-MESSAGES: :[[@LINE-3]]:13: note: the task is started here; call 'add' before this point
+    wg.done();
+  }), true);
+  process(0), csp::go([&] {
+    wg.add(1);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: wait group 'wg' is incremented inside the task it counts; 'wait' can return before the task has started [csp-waitgroup-add-in-task]
+    // CHECK-MESSAGES: :[[@LINE-3]]:15: note: the task is started here; call 'add' before this point
+    wg.done();
+  });
+  wg.wait();
+}
+// CHECK-FIXES:      start ? csp::go([&] {
+// CHECK-FIXES-NEXT:   wg.add(1);
+// CHECK-FIXES:      start && (csp::go([&] {
+// CHECK-FIXES-NEXT:   wg.add(1);
+// CHECK-FIXES:      process(0), csp::go([&] {
+// CHECK-FIXES-NEXT:   wg.add(1);
+
+// A spawn after another statement on its line: the add goes on that line,
+// and the spawn keeps its place.
+void spawnAfterStatement() {
+  csp::wait_group wg;
+  process(1); csp::go([&] {
+    wg.add(1);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: wait group 'wg' is incremented inside the task it counts; 'wait' can return before the task has started [csp-waitgroup-add-in-task]
+    // CHECK-MESSAGES: :[[@LINE-3]]:15: note: the task is started here; call 'add' before this point
+    wg.done();
+  });
+  wg.wait();
+}
+// CHECK-FIXES:      process(1); wg.add(1); csp::go([&] {
+// CHECK-FIXES-NEXT:   //
+
 // ---- Negative: the idioms stay silent. ---------------------------------
 
 void addBeforeSpawn() {
