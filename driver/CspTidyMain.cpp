@@ -19,6 +19,7 @@
 #include "Findings.h"
 #include "GitDiff.h"
 #include "Reports.h"
+#include "Subprocess.h"
 #include "WriteFile.h"
 #include "Workers.h"
 
@@ -38,6 +39,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/Regex.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/WithColor.h"
 #include "llvm/Support/raw_ostream.h"
@@ -459,6 +461,7 @@ Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
 
 int main(int argc, const char **argv) {
   llvm::InitLLVM X(argc, argv);
+  forwardInterruptsToChildren();
   llvm::InitializeAllTargetInfos(); // the driver guesses targets from flags
   cl::HideUnrelatedOptions(Category);
   cl::SetVersionPrinter([](llvm::raw_ostream &OS) {
@@ -711,6 +714,7 @@ int main(int argc, const char **argv) {
       if (std::error_code EC =
               llvm::sys::fs::createTemporaryFile("csp-tidy-changed", "json", FD, ChangedPath))
         return fail("cannot create a temporary file: " + EC.message());
+      llvm::sys::RemoveFileOnSignal(ChangedPath);
       llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
       OS << Changed->toJSON();
       WorkerArgs.push_back(("--worker-changed-lines=" + ChangedPath).str());
@@ -722,8 +726,13 @@ int main(int argc, const char **argv) {
     std::vector<FileResult> Results =
         runWorkers(Self, WorkerArgs, Files, Threads, !Quiet && Files.size() > 1,
                    /*CollectFixes=*/!ExportFixes.empty());
-    if (!ChangedPath.empty())
+    if (!ChangedPath.empty()) {
       llvm::sys::fs::remove(ChangedPath);
+      llvm::sys::DontRemoveFileOnSignal(ChangedPath);
+    }
+    // Interrupted: nothing more is written, the last report stays.
+    if (int Signal = interruption())
+      endBySignal(Signal);
     std::vector<std::string> Fixes;
     for (FileResult &R : Results) {
       if (R.Failure) {

@@ -22,6 +22,25 @@ struct Captured {
   bool Started = true;
 };
 
+/// From now on, SIGINT, SIGTERM, SIGHUP and SIGUSR2 end the process as they
+/// would have, after removing the temporary files (RemoveFileOnSignal's);
+/// while a DeferredInterrupts lives, they are instead passed on to the
+/// children runCaptured is waiting for, no child is started any more, and
+/// the code that deferred them winds down and calls endBySignal: an
+/// interrupted driver leaves no worker running and no file behind.
+void forwardInterruptsToChildren();
+
+/// The signal that interrupted the process, or 0.
+int interruption();
+
+struct DeferredInterrupts {
+  DeferredInterrupts();
+  ~DeferredInterrupts();
+};
+
+/// Removes the temporary files and ends the process by \p Signal.
+[[noreturn]] void endBySignal(int Signal);
+
 /// Runs \p Program with \p Args (Args[0] is the program's name) and waits;
 /// stdout and stderr go through temporary files so that a program printing
 /// a lot cannot block on a full pipe.

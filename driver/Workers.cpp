@@ -140,10 +140,15 @@ std::vector<FileResult> runWorkers(llvm::StringRef Self, llvm::ArrayRef<std::str
 
   // A file's output is printed once every earlier file's has been, so the
   // output is the same however the files are scheduled.
+  // An interrupt stops the workers; each thread then winds down, removing
+  // its temporary files, and the caller ends the process by the signal.
+  DeferredInterrupts Deferred;
   auto Work = [&] {
-    for (size_t I = NextToStart++; I < Files.size(); I = NextToStart++) {
+    for (size_t I = NextToStart++; I < Files.size() && !interruption(); I = NextToStart++) {
       Finished F = runOne(Self, Args, Files[I], CollectFixes);
       std::lock_guard<std::mutex> Guard(Lock);
+      if (interruption())
+        return; // the file did not fail: it was stopped
       Slots[I] = std::move(F);
       ++Done;
       for (; NextToPrint < Files.size() && Slots[NextToPrint]; ++NextToPrint) {
@@ -166,7 +171,8 @@ std::vector<FileResult> runWorkers(llvm::StringRef Self, llvm::ArrayRef<std::str
 
   std::vector<FileResult> Results;
   for (std::optional<Finished> &Slot : Slots)
-    Results.push_back(std::move(Slot->Result));
+    if (Slot)
+      Results.push_back(std::move(Slot->Result));
   return Results;
 }
 

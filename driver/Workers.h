@@ -44,6 +44,8 @@ struct FileResult {
 /// \p Progress, stderr also gets "[done/total] file" as files finish. With
 /// \p CollectFixes, each worker exports its fixes (`--worker-fixes=<tmp>`).
 /// A worker that crashes is that file's failure, named by describeCrash.
+/// Interrupted (Subprocess.h), it stops the workers and returns what it
+/// has; the caller is to check interruption().
 std::vector<FileResult> runWorkers(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
                                    llvm::ArrayRef<std::string> Files, unsigned Jobs,
                                    bool Progress, bool CollectFixes);

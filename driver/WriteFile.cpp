@@ -5,6 +5,7 @@
 #include "llvm/ADT/SmallString.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <unistd.h>
@@ -78,20 +79,21 @@ llvm::Error writeOutputFile(llvm::StringRef Path, llvm::StringRef Text) {
   int FD;
   if (std::error_code EC = fs::createUniqueFile(Model, FD, Temporary))
     return cannotWrite(Path, EC.message());
+  llvm::sys::RemoveFileOnSignal(Temporary); // an interrupted run leaves none
   if (Exists) {
     fs::setPermissions(FD, Status.permissions());
     // Only root can give the file back to another owner; anyone else
     // keeps owning what they write.
     (void)fchown(FD, Status.getUser(), Status.getGroup());
   }
-  if (std::error_code EC = writeAndClose(FD, Text)) {
+  std::error_code EC = writeAndClose(FD, Text);
+  if (!EC)
+    EC = fs::rename(Temporary, Target);
+  if (EC)
     fs::remove(Temporary);
+  llvm::sys::DontRemoveFileOnSignal(Temporary);
+  if (EC)
     return cannotWrite(Path, EC.message());
-  }
-  if (std::error_code EC = fs::rename(Temporary, Target)) {
-    fs::remove(Temporary);
-    return cannotWrite(Path, EC.message());
-  }
   return llvm::Error::success();
 }
 
