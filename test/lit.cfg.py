@@ -32,6 +32,7 @@ config.substitutions.append(("%check_csp_tidy", " ".join([
     "--include", runtime_include,
 ])))
 config.substitutions.append(("%csp_tidy", config.csp_tidy))
+config.substitutions.append(("%clangxx", config.clangxx))
 # PATH with csp-tidy first, for tools that run it by name (git hooks).
 config.substitutions.append(("%csp_path", os.pathsep.join(
     [os.path.dirname(config.csp_tidy), config.environment["PATH"]])))
