@@ -3,16 +3,19 @@
 #include "Baseline.h"
 #include "WriteFile.h"
 
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace csp_tidy {
 
-static constexpr int FormatVersion = 1;
+// Version 1 fingerprints held the path and the message; none would match.
+static constexpr int FormatVersion = 2;
 
-llvm::Expected<Baseline> Baseline::read(llvm::StringRef Path) {
+llvm::Expected<Baseline> Baseline::read(llvm::StringRef Path, llvm::StringRef BaseDir) {
   auto Invalid = [&](const llvm::Twine &Why) {
     return llvm::createStringError("invalid baseline '" + Path + "': " + Why);
   };
@@ -26,6 +29,9 @@ llvm::Expected<Baseline> Baseline::read(llvm::StringRef Path) {
   const llvm::json::Object *Root = Parsed->getAsObject();
   if (!Root || Root->getString("tool") != "csp-tidy")
     return Invalid("not a csp-tidy baseline (write one with --baseline-write)");
+  if (Root->getInteger("version") == 1)
+    return Invalid("written by an older csp-tidy, whose fingerprints this one cannot match; "
+                   "write it again with --baseline-write");
   if (Root->getInteger("version") != FormatVersion)
     return Invalid("unsupported version; this csp-tidy reads version " +
                    llvm::Twine(FormatVersion));
@@ -33,41 +39,96 @@ llvm::Expected<Baseline> Baseline::read(llvm::StringRef Path) {
   if (!Entries)
     return Invalid("no 'findings' array");
   Baseline B;
-  for (const llvm::json::Value &Entry : *Entries) {
-    const llvm::json::Object *E = Entry.getAsObject();
-    std::optional<llvm::StringRef> Fingerprint = E ? E->getString("fingerprint") : std::nullopt;
-    if (!Fingerprint || Fingerprint->empty())
-      return Invalid("an entry without a 'fingerprint'");
-    ++B.Remaining[*Fingerprint];
+  B.BaseDir = BaseDir.str();
+  for (const llvm::json::Value &Value : *Entries) {
+    const llvm::json::Object *E = Value.getAsObject();
+    Entry Read;
+    auto Field = [&](llvm::StringRef Name, std::string &To) {
+      std::optional<llvm::StringRef> Text = E ? E->getString(Name) : std::nullopt;
+      To = Text.value_or("").str();
+      return !To.empty();
+    };
+    if (!Field("fingerprint", Read.Fingerprint) || !Field("codeHash", Read.CodeHash))
+      return Invalid("an entry without a 'fingerprint' or 'codeHash'");
+    Field("check", Read.Check);
+    Field("file", Read.File);
+    Field("message", Read.Message);
+    Read.Line = E->getInteger("line").value_or(0);
+    B.Entries.push_back(std::move(Read));
   }
   return B;
 }
 
-llvm::Error Baseline::write(llvm::StringRef Path, const std::vector<Finding> &Findings,
-                            llvm::StringRef BaseDir) {
-  // Line and message are for the reader of a review; only the fingerprint
-  // is matched.
-  llvm::json::Array Entries;
-  for (const Finding &F : Findings)
-    Entries.push_back(llvm::json::Object{{"fingerprint", F.Fingerprint},
-                                         {"check", F.Check},
-                                         {"file", relativeTo(F.Where.File, BaseDir)},
-                                         {"line", F.Where.Line},
-                                         {"message", F.Message}});
+static llvm::json::Value toJSON(const Baseline::Entry &E) {
+  return llvm::json::Object{{"fingerprint", E.Fingerprint}, {"codeHash", E.CodeHash},
+                            {"check", E.Check},             {"file", E.File},
+                            {"line", E.Line},               {"message", E.Message}};
+}
+
+static llvm::Error writeEntries(llvm::StringRef Path, llvm::json::Array Entries) {
   llvm::json::Value Root = llvm::json::Object{
       {"tool", "csp-tidy"}, {"version", FormatVersion}, {"findings", std::move(Entries)}};
-
   std::string Text;
   llvm::raw_string_ostream(Text) << llvm::formatv("{0:2}", Root) << "\n";
   return writeOutputFile(Path, Text);
 }
 
-bool Baseline::accepts(const Finding &F) {
-  auto It = Remaining.find(F.Fingerprint);
-  if (It == Remaining.end() || It->second == 0)
-    return false;
-  --It->second;
-  return true;
+llvm::Error Baseline::write(llvm::StringRef Path, const std::vector<Finding> &Findings,
+                            llvm::StringRef BaseDir) {
+  llvm::json::Array Entries;
+  for (const Finding &F : Findings)
+    Entries.push_back(toJSON(Entry{F.Fingerprint, F.CodeHash, F.Check,
+                                   relativeTo(F.Where.File, BaseDir), F.Message, F.Where.Line}));
+  return writeEntries(Path, std::move(Entries));
+}
+
+llvm::Error Baseline::writeUsed(llvm::StringRef Path) const {
+  llvm::json::Array Kept;
+  for (const Entry &E : Entries)
+    if (E.Used)
+      Kept.push_back(toJSON(E));
+  return writeEntries(Path, std::move(Kept));
+}
+
+std::vector<bool> Baseline::accept(llvm::ArrayRef<Finding> Findings) {
+  // An entry whose file still exists accepts findings in that file only: a
+  // copy of accepted code into another file is new. Once the file is gone,
+  // its entries follow the code wherever it went.
+  std::vector<bool> FileGone(Entries.size());
+  for (size_t I = 0; I < Entries.size(); ++I)
+    FileGone[I] = !llvm::sys::fs::exists(absolutePath(Entries[I].File, BaseDir));
+
+  std::vector<bool> Accepted(Findings.size());
+  auto Pass = [&](bool Exact, bool AnyFile) {
+    for (size_t F = 0; F < Findings.size(); ++F) {
+      if (Accepted[F])
+        continue;
+      std::string File = relativeTo(Findings[F].Where.File, BaseDir);
+      for (size_t I = 0; I < Entries.size(); ++I) {
+        Entry &E = Entries[I];
+        if (E.Used || (AnyFile ? !FileGone[I] : E.File != File))
+          continue;
+        if (Exact ? E.Fingerprint != Findings[F].Fingerprint
+                  : E.CodeHash != Findings[F].CodeHash)
+          continue;
+        E.Used = Accepted[F] = true;
+        break;
+      }
+    }
+  };
+  Pass(/*Exact=*/true, /*AnyFile=*/false);
+  Pass(/*Exact=*/true, /*AnyFile=*/true);
+  Pass(/*Exact=*/false, /*AnyFile=*/false);
+  Pass(/*Exact=*/false, /*AnyFile=*/true);
+  return Accepted;
+}
+
+std::vector<const Baseline::Entry *> Baseline::unused() const {
+  std::vector<const Entry *> Unused;
+  for (const Entry &E : Entries)
+    if (!E.Used)
+      Unused.push_back(&E);
+  return Unused;
 }
 
 } // namespace csp_tidy

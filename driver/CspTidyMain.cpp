@@ -114,8 +114,9 @@ cl::opt<std::string> OutputFile("output",
                                          "printed as text"),
                                 cl::value_desc("file"), cl::cat(Category));
 cl::opt<std::string> BaseDir("base-dir",
-                             cl::desc("Directory reports and fingerprints name files relative "
-                                      "to (default: the current directory)"),
+                             cl::desc("Directory reports and baselines name files relative "
+                                      "to (default: the root of the git repository holding the "
+                                      "current directory, else the current directory)"),
                              cl::value_desc("dir"), cl::cat(Category));
 cl::opt<std::string> BaselineFile("baseline",
                                   cl::desc("Report and fail only on findings this baseline "
@@ -125,11 +126,19 @@ cl::opt<std::string> BaselineWrite("baseline-write",
                                    cl::desc("Record the current findings as the baseline and "
                                             "exit 0"),
                                    cl::value_desc("file"), cl::cat(Category));
+cl::opt<bool> BaselinePrune("baseline-prune",
+                            cl::desc("Rewrite the --baseline file without the entries that no "
+                                     "longer match a finding"),
+                            cl::init(false), cl::cat(Category));
 cl::opt<std::string> DiffBase("diff-base",
                               cl::desc("Report only findings on lines that differ from this git "
                                        "revision; without files, analyse the changed files of "
                                        "the compilation database"),
                               cl::value_desc("revision"), cl::cat(Category));
+cl::opt<std::string> DocsURL("docs-url",
+                             cl::desc("Where this csp-tidy's docs/ directory is published, for "
+                                      "the checks' help links in SARIF reports"),
+                             cl::value_desc("url"), cl::init(CSP_TIDY_DOCS_URL), cl::cat(Category));
 // How the driver runs itself once per file; not for users.
 cl::opt<std::string> WorkerFile("worker-file", cl::Hidden, cl::cat(Category));
 cl::opt<std::string> WorkerFindings("worker-findings", cl::Hidden, cl::cat(Category));
@@ -413,22 +422,38 @@ Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
   SourceTexts Sources;
   std::vector<ClangTidyError> Shown;
   Compiled = true;
-  for (ClangTidyError &E : Errors) {
+  // The baseline matches the file's findings all at once: an exact match
+  // elsewhere in the file must not lose its entry to a looser one first.
+  std::vector<Finding> Candidates;
+  std::vector<size_t> CandidateErrors;
+  for (size_t I = 0; I < Errors.size(); ++I) {
+    ClangTidyError &E = Errors[I];
     if (isCompilerError(E)) {
       Compiled = false;
-      Shown.push_back(std::move(E));
       continue;
     }
-    Finding F = toFinding(E, Sources, BaseDir);
+    Finding F = toFinding(E, Sources);
     if (Changed && !Changed->contains(F.Where.File, F.Where.Line))
       continue;
-    if (Accepted && Accepted->accepts(F)) {
-      Result.Baselined.push_back(std::move(F));
+    Candidates.push_back(std::move(F));
+    CandidateErrors.push_back(I);
+  }
+  std::vector<bool> InBaseline =
+      Accepted ? Accepted->accept(Candidates) : std::vector<bool>(Candidates.size());
+  std::vector<bool> Show(Errors.size());
+  for (size_t I = 0; I < Errors.size(); ++I)
+    Show[I] = isCompilerError(Errors[I]);
+  for (size_t C = 0; C < Candidates.size(); ++C) {
+    if (InBaseline[C]) {
+      Result.Baselined.push_back(std::move(Candidates[C]));
       continue;
     }
-    Result.Findings.push_back(std::move(F));
-    Shown.push_back(std::move(E));
+    Result.Findings.push_back(std::move(Candidates[C]));
+    Show[CandidateErrors[C]] = true;
   }
+  for (size_t I = 0; I < Errors.size(); ++I)
+    if (Show[I])
+      Shown.push_back(std::move(Errors[I]));
 
   // Fixes are never applied to code that did not compile: the AST they were
   // computed on is not the program.
@@ -442,7 +467,7 @@ Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
     // has to be said.
     for (const ClangTidyError &E : Shown)
       if (isCompilerError(E)) {
-        Finding F = toFinding(E, Sources, BaseDir);
+        Finding F = toFinding(E, Sources);
         llvm::errs() << F.Where.File << ":" << F.Where.Line << ":" << F.Where.Column
                      << ": error: " << F.Message << "\n";
       }
@@ -455,6 +480,55 @@ Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
       ExportError = llvm::toString(std::move(E));
   }
   return Result;
+}
+
+/// Each file's process matched its findings against the whole baseline, so
+/// an entry of a file that is gone can have accepted the same code in two
+/// files. Matched once more over the whole run, an entry accepts one finding:
+/// any other is new, printed here as it was not printed with its file.
+Baseline matchOverTheRun(Baseline B, std::vector<Finding> &Findings,
+                         std::vector<Finding> &Baselined, bool PrintText) {
+  std::vector<bool> Accepted = B.accept(Baselined);
+  std::vector<Finding> Kept;
+  for (size_t I = 0; I < Baselined.size(); ++I) {
+    if (Accepted[I]) {
+      Kept.push_back(std::move(Baselined[I]));
+      continue;
+    }
+    const Finding &F = Baselined[I];
+    if (PrintText)
+      llvm::outs() << F.Where.File << ":" << F.Where.Line << ":" << F.Where.Column << ": "
+                   << (F.IsError ? "error" : "warning") << ": " << F.Message << " [" << F.Check
+                   << "]\n";
+    Findings.push_back(std::move(Baselined[I]));
+  }
+  Baselined = std::move(Kept);
+  sortAndDeduplicate(Findings);
+  return B;
+}
+
+/// After a run over the whole database: the entries that matched nothing
+/// (the finding was fixed, or its code changed), and with --baseline-prune
+/// the baseline rewritten without them.
+llvm::Error reportStaleEntries(const Baseline &B) {
+  std::vector<const Baseline::Entry *> Stale = B.unused();
+  if (Stale.empty())
+    return llvm::Error::success();
+  if (!Quiet || BaselinePrune)
+    for (const Baseline::Entry *E : Stale)
+      llvm::errs() << "csp-tidy: baseline entry matches no finding any more: " << E->File << ":"
+                   << E->Line << ": " << E->Message << " [" << E->Check << "]\n";
+  llvm::StringRef Entries = Stale.size() == 1 ? "entry" : "entries";
+  if (BaselinePrune) {
+    if (llvm::Error Error = B.writeUsed(BaselineFile))
+      return Error;
+    llvm::errs() << "csp-tidy: " << Stale.size() << " stale baseline " << Entries
+                 << " removed from '" << BaselineFile << "'\n";
+  } else if (!Quiet) {
+    llvm::errs() << "csp-tidy: " << Stale.size() << " stale baseline " << Entries
+                 << "; --baseline-prune removes " << (Stale.size() == 1 ? "it" : "them") << "\n";
+  }
+  return llvm::Error::success();
 }
 
 } // namespace
@@ -526,6 +600,14 @@ int main(int argc, const char **argv) {
   }
   if (!BaselineFile.empty() && !BaselineWrite.empty())
     return fail("--baseline and --baseline-write cannot be used together");
+  if (BaselinePrune && BaselineFile.empty())
+    return fail("--baseline-prune rewrites the file --baseline names; give it");
+  // A run over part of the database would take the other files' entries
+  // for stale.
+  bool WholeDatabase = SourcePaths.empty() && DiffBase.empty();
+  if (BaselinePrune && WorkerFile.empty() && !WholeDatabase)
+    return fail("--baseline-prune needs a run over the whole compilation database: no files, "
+                "no --diff-base");
   // A baseline written from the findings on changed lines would drop every
   // other accepted finding.
   if (!BaselineWrite.empty() && !DiffBase.empty())
@@ -546,7 +628,8 @@ int main(int argc, const char **argv) {
     return fail("-fix and -export-fixes print text; write the report with --output <file>");
   if (!BaseDir.empty() && !llvm::sys::fs::is_directory(BaseDir))
     return fail("--base-dir '" + BaseDir + "' is not a directory");
-  BaseDir = absolutePath(BaseDir.empty() ? llvm::StringRef(".") : llvm::StringRef(BaseDir));
+  bool BaseDirGiven = !BaseDir.empty();
+  BaseDir = BaseDirGiven ? absolutePath(BaseDir) : defaultBaseDir();
 
   // Everything the run reads or writes is checked before any file is
   // analysed: a bad baseline, revision or output path found after minutes of
@@ -559,11 +642,14 @@ int main(int argc, const char **argv) {
           return fail(llvm::toString(std::move(E)));
   std::optional<Baseline> Accepted;
   if (!BaselineFile.empty()) {
-    auto Read = Baseline::read(BaselineFile);
+    auto Read = Baseline::read(BaselineFile, BaseDir);
     if (!Read)
       return fail(llvm::toString(Read.takeError()));
     Accepted = std::move(*Read);
   }
+  // The workers, or analyseHere, match each file against the whole
+  // baseline; the run's findings are matched again against this copy.
+  std::optional<Baseline> Pristine = Accepted;
   std::optional<ChangedLines> Changed;
   if (!WorkerChangedLines.empty()) {
     auto Text = llvm::MemoryBuffer::getFile(WorkerChangedLines);
@@ -670,6 +756,7 @@ int main(int argc, const char **argv) {
   Run Report;
   Report.BaseDir = BaseDir;
   Report.EnabledChecks = EnabledChecks;
+  Report.DocsURL = DocsURL;
   std::vector<Finding> Baselined;
   unsigned SuppressedByNoLint = 0;
   // Fixes are made one file after another, so that two files fixing a
@@ -707,6 +794,9 @@ int main(int argc, const char **argv) {
       return fail(*Why);
     std::string Self = llvm::sys::fs::getMainExecutable(argv[0], (void *)&fail);
     std::vector<std::string> WorkerArgs;
+    // The base directory is found once (it may take git to find it).
+    if (!BaseDirGiven)
+      WorkerArgs.push_back("--base-dir=" + BaseDir);
     // git runs once: the workers get its answer.
     llvm::SmallString<128> ChangedPath;
     if (Changed) {
@@ -755,6 +845,9 @@ int main(int argc, const char **argv) {
   }
   sortAndDeduplicate(Report.Findings);
   sortAndDeduplicate(Baselined);
+  std::optional<Baseline> Matched;
+  if (Accepted)
+    Matched = matchOverTheRun(*Pristine, Report.Findings, Baselined, PrintText);
   Report.Baselined = Baselined.size();
 
   std::string ReportText;
@@ -803,6 +896,9 @@ int main(int argc, const char **argv) {
       llvm::errs() << "; recorded in the baseline '" << BaselineWrite << "'";
     llvm::errs() << "\n";
   }
+  if (Matched && WholeDatabase && Report.Failures.empty())
+    if (auto Error = reportStaleEntries(*Matched))
+      return fail(llvm::toString(std::move(Error)));
   // A single file's error line has said it all.
   if (!Report.Failures.empty() && Files.size() == 1)
     return ExitCannotAnalyse;

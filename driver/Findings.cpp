@@ -2,6 +2,8 @@
 
 #include "Findings.h"
 
+#include "clang/Basic/LangOptions.h"
+#include "clang/Lex/Lexer.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
@@ -32,21 +34,59 @@ SourceTexts::Text *SourceTexts::load(llvm::StringRef File) {
   return T.Buffer ? &T : nullptr;
 }
 
-Location SourceTexts::locate(llvm::StringRef File, unsigned Offset) {
-  Location L{File.str(), 0, 0};
-  if (Text *T = load(File)) {
-    auto Next = llvm::upper_bound(T->LineStarts, Offset);
-    unsigned Index = Next - T->LineStarts.begin() - 1;
-    L.Line = Index + 1;
-    L.Column = Offset - T->LineStarts[Index] + 1;
+namespace {
+/// UTF-16 code units in \p Text, which is UTF-8: one per code point, two for
+/// those beyond the Basic Multilingual Plane (4-byte sequences). Bytes that
+/// are not UTF-8 count one each, as the lead bytes of their sequences would.
+unsigned utf16Units(llvm::StringRef Text) {
+  unsigned Units = 0;
+  for (unsigned char C : Text)
+    if ((C & 0xC0) != 0x80)
+      Units += C >= 0xF0 ? 2 : 1;
+  return Units;
+}
+} // namespace
+
+Location SourceTexts::locate(llvm::StringRef File, unsigned Offset, unsigned Length) {
+  Location L{File.str()};
+  Text *T = load(File);
+  if (!T)
+    return L;
+  llvm::StringRef Contents = T->Buffer->getBuffer();
+  Offset = std::min<size_t>(Offset, Contents.size());
+  if (!Length && Offset < Contents.size()) {
+    // The token at the location, as clang's raw lexer sees it: a whole
+    // identifier, literal or operator, not one character.
+    clang::LangOptions Lang;
+    Lang.CPlusPlus = Lang.CPlusPlus11 = Lang.CPlusPlus14 = Lang.CPlusPlus17 = true;
+    Lang.CPlusPlus20 = Lang.LineComment = true;
+    clang::Lexer Lex(clang::SourceLocation(), Lang, Contents.begin(), Contents.begin() + Offset,
+                     Contents.end());
+    clang::Token Tok;
+    Lex.LexFromRawLexer(Tok);
+    Length = std::max(Tok.getLength(), 1u);
   }
+  unsigned End = std::min<size_t>(Offset + Length, Contents.size());
+  auto Place = [&](unsigned At, unsigned &Line, unsigned &Column, unsigned &Utf16) {
+    auto Next = llvm::upper_bound(T->LineStarts, At);
+    unsigned Index = Next - T->LineStarts.begin() - 1;
+    Line = Index + 1;
+    Column = At - T->LineStarts[Index] + 1;
+    Utf16 = utf16Units(Contents.slice(T->LineStarts[Index], At)) + 1;
+  };
+  Place(Offset, L.Line, L.Column, L.Utf16Column);
+  Place(End, L.EndLine, L.EndColumn, L.Utf16EndColumn);
   return L;
 }
 
 llvm::StringRef SourceTexts::line(llvm::StringRef File, unsigned Line) {
+  return lineIfAny(File, Line).value_or("");
+}
+
+std::optional<llvm::StringRef> SourceTexts::lineIfAny(llvm::StringRef File, unsigned Line) {
   Text *T = load(File);
   if (!T || Line == 0 || Line > T->LineStarts.size())
-    return {};
+    return std::nullopt;
   llvm::StringRef Contents = T->Buffer->getBuffer();
   unsigned Begin = T->LineStarts[Line - 1];
   unsigned End = Line < T->LineStarts.size() ? T->LineStarts[Line] : Contents.size();
@@ -80,27 +120,63 @@ std::string relativeTo(llvm::StringRef Path, llvm::StringRef BaseDir) {
   return std::string(Native);
 }
 
-std::string fingerprint(const Finding &F, llvm::StringRef LineText, llvm::StringRef BaseDir) {
-  // Whitespace changes (reindenting, reformatting) keep the fingerprint.
-  std::string Collapsed;
-  for (char C : LineText.trim()) {
+namespace {
+/// \p Text with whitespace collapsed, so that reindenting and reformatting
+/// keep what is made of it.
+std::string collapsed(llvm::StringRef Text) {
+  std::string Out;
+  for (char C : Text.trim()) {
     if (llvm::isSpace(C)) {
-      if (!Collapsed.empty() && Collapsed.back() != ' ')
-        Collapsed += ' ';
+      if (!Out.empty() && Out.back() != ' ')
+        Out += ' ';
     } else {
-      Collapsed += C;
+      Out += C;
     }
   }
-  std::string File = relativeTo(F.Where.File, BaseDir);
+  return Out;
+}
+
+/// The nearest line above (\p Step = -1) or below (+1) \p Line that is not
+/// blank: inserting or removing blank lines does not change a neighbour.
+std::string neighbour(SourceTexts &Sources, llvm::StringRef File, unsigned Line, int Step) {
+  for (int L = int(Line) + Step, Tries = 0; L > 0 && Tries < 100; L += Step, ++Tries) {
+    std::optional<llvm::StringRef> Text = Sources.lineIfAny(File, L);
+    if (!Text)
+      break;
+    if (!Text->trim().empty())
+      return collapsed(*Text);
+  }
+  return "";
+}
+
+std::string hashOf(llvm::ArrayRef<std::string> Parts) {
   llvm::SHA256 Hash;
-  for (llvm::StringRef Part : {llvm::StringRef("csp-tidy/1"), llvm::StringRef(F.Check),
-                               llvm::StringRef(File), llvm::StringRef(Collapsed),
-                               llvm::StringRef(F.Message)}) {
+  for (llvm::StringRef Part : Parts) {
     Hash.update(Part);
     Hash.update(llvm::ArrayRef<uint8_t>{0});
   }
   std::array<uint8_t, 32> Digest = Hash.final();
   return llvm::toHex(llvm::ArrayRef<uint8_t>(Digest).take_front(16), /*LowerCase=*/true);
+}
+
+std::vector<std::string> codeParts(const Finding &F, SourceTexts &Sources) {
+  std::vector<std::string> Parts{"csp-tidy/2", F.Check,
+                                 collapsed(Sources.line(F.Where.File, F.Where.Line))};
+  for (const Note &N : F.Notes)
+    Parts.push_back(collapsed(Sources.line(N.Where.File, N.Where.Line)));
+  return Parts;
+}
+} // namespace
+
+std::string codeHash(const Finding &F, SourceTexts &Sources) {
+  return hashOf(codeParts(F, Sources));
+}
+
+std::string fingerprint(const Finding &F, SourceTexts &Sources) {
+  std::vector<std::string> Parts = codeParts(F, Sources);
+  Parts.push_back(neighbour(Sources, F.Where.File, F.Where.Line, -1));
+  Parts.push_back(neighbour(Sources, F.Where.File, F.Where.Line, +1));
+  return hashOf(Parts);
 }
 
 bool isCompilerError(const ClangTidyError &E) {
@@ -109,17 +185,29 @@ bool isCompilerError(const ClangTidyError &E) {
           llvm::StringRef(E.DiagnosticName).starts_with("clang-diagnostic-"));
 }
 
-Finding toFinding(const ClangTidyError &E, SourceTexts &Sources, llvm::StringRef BaseDir) {
+/// Where \p M points, to the end of the diagnostic's range that holds it.
+static Location locate(const clang::tooling::DiagnosticMessage &M, llvm::StringRef BuildDirectory,
+                       SourceTexts &Sources) {
+  unsigned Length = 0;
+  for (const clang::tooling::FileByteRange &R : M.Ranges)
+    if (R.FilePath == M.FilePath && R.FileOffset <= M.FileOffset &&
+        M.FileOffset < R.FileOffset + R.Length) {
+      Length = R.FileOffset + R.Length - M.FileOffset;
+      break;
+    }
+  return Sources.locate(absolutePath(M.FilePath, BuildDirectory), M.FileOffset, Length);
+}
+
+Finding toFinding(const ClangTidyError &E, SourceTexts &Sources) {
   Finding F;
   F.Check = E.DiagnosticName;
   F.IsError = E.IsWarningAsError || E.DiagLevel == ClangTidyError::Error;
-  F.Where = Sources.locate(absolutePath(E.Message.FilePath, E.BuildDirectory),
-                           E.Message.FileOffset);
+  F.Where = locate(E.Message, E.BuildDirectory, Sources);
   F.Message = E.Message.Message;
   for (const clang::tooling::DiagnosticMessage &N : E.Notes)
-    F.Notes.push_back(
-        {Sources.locate(absolutePath(N.FilePath, E.BuildDirectory), N.FileOffset), N.Message});
-  F.Fingerprint = fingerprint(F, Sources.line(F.Where.File, F.Where.Line), BaseDir);
+    F.Notes.push_back({locate(N, E.BuildDirectory, Sources), N.Message});
+  F.Fingerprint = fingerprint(F, Sources);
+  F.CodeHash = codeHash(F, Sources);
   return F;
 }
 
@@ -135,15 +223,28 @@ void sortAndDeduplicate(std::vector<Finding> &Findings) {
 }
 
 static llvm::json::Value toJSON(const Location &L) {
-  return llvm::json::Object{{"file", L.File}, {"line", L.Line}, {"column", L.Column}};
+  return llvm::json::Object{{"file", L.File},
+                            {"line", L.Line},
+                            {"column", L.Column},
+                            {"endLine", L.EndLine},
+                            {"endColumn", L.EndColumn},
+                            {"utf16Column", L.Utf16Column},
+                            {"utf16EndColumn", L.Utf16EndColumn}};
 }
 
 static bool fromJSON(const llvm::json::Value &V, Location &L, llvm::json::Path P) {
   llvm::json::ObjectMapper O(V, P);
-  int64_t Line = 0, Column = 0; // llvm::json reads no `unsigned`
-  bool Read = O && O.map("file", L.File) && O.map("line", Line) && O.map("column", Column);
+  // llvm::json reads no `unsigned`.
+  int64_t Line = 0, Column = 0, EndLine = 0, EndColumn = 0, Utf16Column = 0, Utf16EndColumn = 0;
+  bool Read = O && O.map("file", L.File) && O.map("line", Line) && O.map("column", Column) &&
+              O.map("endLine", EndLine) && O.map("endColumn", EndColumn) &&
+              O.map("utf16Column", Utf16Column) && O.map("utf16EndColumn", Utf16EndColumn);
   L.Line = Line;
   L.Column = Column;
+  L.EndLine = EndLine;
+  L.EndColumn = EndColumn;
+  L.Utf16Column = Utf16Column;
+  L.Utf16EndColumn = Utf16EndColumn;
   return Read;
 }
 
@@ -161,14 +262,16 @@ llvm::json::Value toJSON(const Finding &F) {
                             {"location", toJSON(F.Where)},
                             {"message", F.Message},
                             {"notes", std::move(Notes)},
-                            {"fingerprint", F.Fingerprint}};
+                            {"fingerprint", F.Fingerprint},
+                            {"codeHash", F.CodeHash}};
 }
 
 bool fromJSON(const llvm::json::Value &V, Finding &F, llvm::json::Path P) {
   llvm::json::ObjectMapper O(V, P);
   return O && O.map("check", F.Check) && O.map("error", F.IsError) &&
          O.map("location", F.Where) && O.map("message", F.Message) &&
-         O.map("notes", F.Notes) && O.map("fingerprint", F.Fingerprint);
+         O.map("notes", F.Notes) && O.map("fingerprint", F.Fingerprint) &&
+         O.map("codeHash", F.CodeHash);
 }
 
 } // namespace csp_tidy

@@ -17,6 +17,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,7 +26,14 @@ namespace csp_tidy {
 struct Location {
   std::string File; // absolute
   unsigned Line = 0;
-  unsigned Column = 0;
+  unsigned Column = 0; // in bytes, as clang counts
+  /// Where the flagged code ends (the diagnostic's range, else the token at
+  /// the location): the column just past it, in bytes.
+  unsigned EndLine = 0;
+  unsigned EndColumn = 0;
+  /// Column and EndColumn in UTF-16 code units, as GitHub counts them.
+  unsigned Utf16Column = 0;
+  unsigned Utf16EndColumn = 0;
 };
 
 struct Note {
@@ -41,17 +49,23 @@ struct Finding {
   std::vector<Note> Notes;
   /// Identifies the finding across edits that move it; see fingerprint().
   std::string Fingerprint;
+  /// The same without the neighbouring lines; see codeHash().
+  std::string CodeHash;
 };
 
 /// Source files read once per run, to turn offsets into lines and to read
 /// the text a fingerprint is made of.
 class SourceTexts {
 public:
-  /// Line and column (1-based, columns in bytes like clang's) of \p Offset.
-  Location locate(llvm::StringRef File, unsigned Offset);
+  /// Line and column (1-based, columns in bytes like clang's) of \p Offset,
+  /// with the end of the code that starts there: \p Length bytes, or the
+  /// token at \p Offset when \p Length is 0.
+  Location locate(llvm::StringRef File, unsigned Offset, unsigned Length = 0);
   /// The text of line \p Line of \p File, without its line break; empty when
   /// the file cannot be read.
   llvm::StringRef line(llvm::StringRef File, unsigned Line);
+  /// The same, or nothing past the end of the file.
+  std::optional<llvm::StringRef> lineIfAny(llvm::StringRef File, unsigned Line);
 
 private:
   struct Text {
@@ -69,15 +83,19 @@ std::string absolutePath(llvm::StringRef File, llvm::StringRef Directory = "");
 /// \p Path relative to \p BaseDir when it lies below it, else unchanged.
 std::string relativeTo(llvm::StringRef Path, llvm::StringRef BaseDir);
 
-/// A hash of the check, the file relative to \p BaseDir, the flagged line's
-/// text with its whitespace collapsed, and the message. Line numbers stay out
-/// of it, so an edit above a finding does not make it new; an edit of the
-/// flagged line itself does.
-std::string fingerprint(const Finding &F, llvm::StringRef LineText, llvm::StringRef BaseDir);
+/// A hash of the check, the code of the flagged line and of its neighbours
+/// above and below, and the code of the notes' lines, each with whitespace
+/// collapsed. Line numbers, the file's path and the message stay out of it:
+/// moving, reindenting, renaming the file or rewording a check's message
+/// keep it; editing the flagged code or what it relates to changes it.
+std::string fingerprint(const Finding &F, SourceTexts &Sources);
+
+/// The same without the neighbouring lines: what a baseline falls back to
+/// when a line next to an accepted finding was edited.
+std::string codeHash(const Finding &F, SourceTexts &Sources);
 
 /// The finding a clang-tidy diagnostic reports.
-Finding toFinding(const clang::tidy::ClangTidyError &E, SourceTexts &Sources,
-                  llvm::StringRef BaseDir);
+Finding toFinding(const clang::tidy::ClangTidyError &E, SourceTexts &Sources);
 
 /// Whether \p E is the compiler's, meaning the file could not be analysed.
 bool isCompilerError(const clang::tidy::ClangTidyError &E);

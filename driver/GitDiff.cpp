@@ -1,6 +1,7 @@
 //===--- GitDiff.cpp - the lines a change touched, for diff-only runs -----===//
 
 #include "GitDiff.h"
+#include "Findings.h"
 #include "Subprocess.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -32,6 +33,34 @@ bool succeeds(llvm::Expected<std::string> Output) {
 }
 
 } // namespace
+
+std::string defaultBaseDir() {
+  std::string Current = absolutePath(".");
+  llvm::ErrorOr<std::string> Git = llvm::sys::findProgramByName("git");
+  if (!Git)
+    return Current;
+  auto Top = git(*Git, Current, {"rev-parse", "--show-toplevel"});
+  if (!Top) {
+    llvm::consumeError(Top.takeError());
+    return Current;
+  }
+  // git prints the root with symbolic links resolved; compilers and users
+  // name files through them. Strip from the current directory as many
+  // components as it has below the root.
+  llvm::StringRef Root = llvm::StringRef(*Top).trim();
+  llvm::SmallString<256> Real;
+  if (llvm::sys::fs::real_path(Current, Real))
+    return Root.str();
+  llvm::StringRef Below = Real;
+  if (!Below.consume_front(Root))
+    return Root.str();
+  llvm::SmallString<256> Base(Current);
+  for (auto It = llvm::sys::path::begin(Below), End = llvm::sys::path::end(Below); It != End;
+       ++It)
+    if (*It != "/")
+      llvm::sys::path::remove_filename(Base);
+  return std::string(Base);
+}
 
 llvm::json::Value ChangedLines::toJSON() const {
   llvm::json::Object Files;

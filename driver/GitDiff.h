@@ -23,6 +23,11 @@
 
 namespace csp_tidy {
 
+/// The root of the git repository holding the current directory, spelt as
+/// the current directory is (through the same symbolic links); the current
+/// directory itself outside a repository or without git.
+std::string defaultBaseDir();
+
 class ChangedLines {
 public:
   /// The lines that differ between \p Revision and the working tree of the

@@ -28,6 +28,8 @@ struct Run {
   std::vector<std::string> EnabledChecks;
   std::string BaseDir; // absolute
   unsigned Baselined = 0;
+  /// Where docs/ is published, for rule help links; empty when it is not.
+  std::string DocsURL;
 };
 
 void writeJSON(llvm::raw_ostream &OS, const Run &R);
