@@ -9,6 +9,7 @@
 // (CspTidyChecks.so, next to this file) only on a matching major version.
 #include <dlfcn.h>
 
+#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -31,12 +32,16 @@ int hostClangMajor(std::string &FullVersion) {
   return std::atoi(FullVersion.c_str() + At + 8);
 }
 
+/// The directory of this file once symbolic links are resolved: the checks
+/// are installed next to the shim, not next to a link to it that a user or
+/// a package put elsewhere.
 std::string directoryOfThisLibrary() {
   Dl_info Info;
   if (!dladdr(reinterpret_cast<void *>(&directoryOfThisLibrary), &Info) ||
       !Info.dli_fname)
     return ".";
-  std::string Path = Info.dli_fname;
+  char Real[PATH_MAX];
+  std::string Path = realpath(Info.dli_fname, Real) ? Real : Info.dli_fname;
   std::size_t Slash = Path.rfind('/');
   return Slash == std::string::npos ? "." : Path.substr(0, Slash);
 }

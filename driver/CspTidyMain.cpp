@@ -14,12 +14,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "Baseline.h"
+#include "CheckDocs.h"
 #include "CommandLine.h"
 #include "ExportedFixes.h"
 #include "Findings.h"
 #include "GitDiff.h"
 #include "Reports.h"
 #include "Subprocess.h"
+#include "Version.h"
 #include "WriteFile.h"
 #include "Workers.h"
 
@@ -90,6 +92,10 @@ cl::list<std::string> ArgsBefore("extra-arg-before", cl::desc("Extra compiler ar
                                  cl::cat(Category));
 cl::opt<bool, false, BoolParser> ListChecks("list-checks", cl::desc("List the enabled checks and exit"),
                          cl::init(false), cl::cat(Category));
+cl::opt<std::string> Explain("explain",
+                            cl::desc("Print the page of a check (csp-<check>), as in "
+                                     "docs/checks/, and exit"),
+                            cl::value_desc("check"), cl::cat(Category));
 cl::opt<bool, false, BoolParser> DumpConfig("dump-config", cl::desc("Print the effective configuration and exit"),
                          cl::init(false), cl::cat(Category));
 cl::opt<bool, false, BoolParser> Quiet("quiet", cl::desc("Print findings only: no summary, no progress"),
@@ -538,9 +544,7 @@ int main(int argc, const char **argv) {
   forwardInterruptsToChildren();
   llvm::InitializeAllTargetInfos(); // the driver guesses targets from flags
   cl::HideUnrelatedOptions(Category);
-  cl::SetVersionPrinter([](llvm::raw_ostream &OS) {
-    OS << "csp-tidy, on " << getClangFullVersion() << "\n";
-  });
+  cl::SetVersionPrinter(printVersion);
 
   // Workers get the user's arguments as typed, `--` and its flags included
   // (response files too: they expand them themselves).
@@ -563,6 +567,18 @@ int main(int argc, const char **argv) {
           "  Exit status: 0 no findings, 1 findings, 2 the input could not be analysed.\n",
           ParseError))
     return fail(ParseError + "; see 'csp-tidy --help'");
+
+  if (Explain.getNumOccurrences()) {
+    if (std::optional<llvm::StringRef> Doc = checkDoc(Explain)) {
+      llvm::outs() << *Doc;
+      return ExitClean;
+    }
+    llvm::StringSet<> Documented;
+    for (llvm::StringRef Name : documentedChecks())
+      Documented.insert(Name);
+    return fail("no csp check named '" + Explain + "'" +
+                hintFor(Explain, Documented, ListChecksHint));
+  }
 
   auto Provider = createOptionsProvider();
   if (!Provider)

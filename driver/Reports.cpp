@@ -1,6 +1,8 @@
 //===--- Reports.cpp - findings as JSON, SARIF 2.1.0 and Code Climate -----===//
 
 #include "Reports.h"
+#include "CheckDocs.h"
+#include "Version.h"
 
 #include "clang/Basic/Version.h"
 #include "llvm/ADT/StringExtras.h"
@@ -17,23 +19,6 @@ namespace {
 using llvm::json::Array;
 using llvm::json::Object;
 using llvm::json::Value;
-
-struct CheckDoc {
-  const char *Check;
-  const char *Markdown;
-};
-
-// docs/checks/<name>.md for every csp check, embedded by the build.
-const CheckDoc CheckDocs[] = {
-#include "CheckDocs.inc"
-};
-
-const CheckDoc *docFor(llvm::StringRef Check) {
-  for (const CheckDoc &D : CheckDocs)
-    if (Check == D.Check)
-      return &D;
-  return nullptr;
-}
 
 /// The first paragraph after a page's title: what the check finds, in one
 /// sentence or two.
@@ -158,10 +143,10 @@ Object rule(llvm::StringRef Check, llvm::StringRef DocsURL) {
   llvm::StringRef Precision = "medium";
   std::string Summary, Help, HelpMarkdown, HelpUri;
   Array Tags;
-  if (const CheckDoc *Doc = docFor(Check)) {
+  if (std::optional<llvm::StringRef> Doc = checkDoc(Check)) {
     Precision = "high";
-    Summary = summaryOf(Doc->Markdown);
-    HelpMarkdown = withAbsoluteLinks(Doc->Markdown, DocsURL);
+    Summary = summaryOf(*Doc);
+    HelpMarkdown = withAbsoluteLinks(*Doc, DocsURL);
     Help = HelpMarkdown;
     if (!DocsURL.empty())
       HelpUri = (DocsURL.rtrim('/') + "/checks/" + Check.drop_front(4) + ".md").str();
@@ -342,8 +327,10 @@ void writeSARIF(llvm::raw_ostream &OS, const Run &R) {
     Invocation["toolExecutionNotifications"] = std::move(Notifications);
 
   Object Driver{{"name", "csp-tidy"},
-                {"fullName", "csp-tidy, on " + clang::getClangFullVersion()},
-                {"version", CLANG_VERSION_STRING},
+                {"fullName", "csp-tidy " + versionWithRevision() + ", on " +
+                                 clang::getClangFullVersion()},
+                {"version", version()},
+                {"semanticVersion", version()},
                 {"informationUri", "https://clang.llvm.org/extra/clang-tidy/"},
                 {"rules", std::move(Rules)}};
   Object SarifRun{{"tool", Object{{"driver", std::move(Driver)}}},

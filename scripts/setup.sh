@@ -14,6 +14,7 @@ packages=(
   clang-tidy          # Debian's default clang-tidy (14): the plugin must refuse it
   git pre-commit      # diff-only mode and the pre-commit framework's hooks
   python3-jsonschema  # validates the SARIF reports against the official schema
+  bash-completion     # the installed completion is tried in bash
 )
 
 missing=()

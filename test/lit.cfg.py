@@ -50,12 +50,16 @@ config.substitutions.append(("%csp_plugin", config.csp_plugin))
 config.substitutions.append(("%clang_tidy", config.clang_tidy))
 config.substitutions.append(("%csp_runtime_include", runtime_include))
 config.substitutions.append(("%csp_source_dir", config.csp_source_dir))
+config.substitutions.append(("%csp_build_dir", config.csp_build_dir))
 config.substitutions.append(("%csp_cxx_tsan", "%s -fsanitize=thread -include-pch %s"
                              % (csp_cxx, config.fixture_pch_tsan)))
 config.substitutions.append(("%csp_cxx", "%s -include-pch %s" % (csp_cxx, config.fixture_pch)))
 config.substitutions.append(("%run_fixture", "%s %s" % (
     config.python, os.path.join(config.csp_source_dir, "test", "utils", "run_fixture.py"))))
 config.substitutions.append(("%python", config.python))
+# The compilers this build uses, for tests that configure csp-tidy afresh.
+config.substitutions.append(("%cmake_compilers", "-DCMAKE_C_COMPILER=%s -DCMAKE_CXX_COMPILER=%s"
+                             % (config.clangc, config.clangxx)))
 config.substitutions.append(("%make_compile_db", "%s %s" % (
     config.python, os.path.join(config.csp_source_dir, "test", "utils", "make_compile_db.py"))))
 
@@ -69,6 +73,12 @@ for editor in ("nvim", "emacs"):
     if path:
         config.available_features.add(editor)
         config.substitutions.append(("%" + editor, path))
+
+config.substitutions.append(("%csp_version", config.csp_version))
+if os.path.exists(os.path.join(config.csp_source_dir, ".git")):
+    config.available_features.add("git-checkout")
+if os.path.exists("/usr/share/bash-completion/bash_completion"):
+    config.available_features.add("bash-completion")
 
 # Debian's own Python, for scripts that need its python3-yaml.
 config.substitutions.append(("%debian_python", "/usr/bin/python3"))
