@@ -21,6 +21,7 @@
 #include "GitDiff.h"
 #include "Reports.h"
 #include "Subprocess.h"
+#include "TidyFlags.h"
 #include "Version.h"
 #include "WriteFile.h"
 #include "Workers.h"
@@ -60,7 +61,7 @@ enum ExitCode { ExitClean = 0, ExitFindings = 1, ExitCannotAnalyse = 2 };
 
 constexpr const char *DefaultChecks = "-*,csp-*";
 
-cl::OptionCategory Category("csp-tidy options");
+cl::OptionCategory &Category = driverOptions();
 
 cl::list<std::string> SourcePaths(cl::Positional, cl::desc("<source0> [... <sourceN>]"),
                                   cl::cat(Category));
@@ -104,8 +105,9 @@ cl::opt<bool, false, BoolParser> UseColor("use-color",
                        cl::desc("Colour diagnostics (default: when printing to a terminal); "
                                 "editors that read the output want -use-color=false"),
                        cl::cat(Category));
+// Prefix: -j8 as well as -j 8, as make and run-clang-tidy take it.
 cl::opt<unsigned, false, JobsParser> Jobs("j", cl::desc("Files analysed at once (default: one per core)"),
-                       cl::init(0), cl::cat(Category));
+                       cl::init(0), cl::Prefix, cl::cat(Category));
 
 enum class Format { Text, JSON, SARIF, CodeClimate };
 // A string, not a cl::values enum: LLVM prints an enum's parse error itself,
@@ -279,6 +281,8 @@ llvm::Expected<std::unique_ptr<ClangTidyOptionsProvider>> createOptionsProvider(
   }
   if (UseColor.getNumOccurrences())
     Overrides.UseColor = UseColor;
+  if (llvm::Error E = applyTidyFlags(Global, Overrides))
+    return std::move(E);
 
   if (Config.getNumOccurrences() && ConfigFile.getNumOccurrences())
     return llvm::createStringError("-config and -config-file cannot be used together");
@@ -421,10 +425,12 @@ Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
       llvm::vfs::getRealFileSystem());
   ClangTidyContext Context(std::move(Provider));
   std::vector<ClangTidyError> Errors =
-      runClangTidy(Context, Compilations, Files, BaseFS, Fix || FixNotes);
+      runClangTidy(Context, Compilations, Files, BaseFS, Fix || FixNotes, checkProfileEnabled(),
+                   checkProfilePrefix());
 
   Outcome Result;
   Result.SuppressedByNoLint = Context.getStats().ErrorsIgnoredNOLINT;
+  Result.HiddenInHeaders = Context.getStats().ErrorsIgnoredNonUserCode;
   SourceTexts Sources;
   std::vector<ClangTidyError> Shown;
   Compiled = true;
@@ -580,6 +586,9 @@ int main(int argc, const char **argv) {
                 hintFor(Explain, Documented, ListChecksHint));
   }
 
+  // Before any check is looked up: a plugin's checks are checks like ours.
+  if (llvm::Error E = loadPlugins())
+    return fail(llvm::toString(std::move(E)));
   auto Provider = createOptionsProvider();
   if (!Provider)
     return fail(llvm::toString(Provider.takeError()));
@@ -597,6 +606,26 @@ int main(int argc, const char **argv) {
   if (!ConfigParseError.empty())
     return fail(ConfigParseError);
   std::vector<std::string> EnabledChecks = getCheckNames(EffectiveOptions, false);
+  // What a run would refuse has been refused above; the rest is reported
+  // once, by the driver, not by each worker.
+  if (WorkerFile.empty()) {
+    std::vector<std::string> Problems = configProblems(
+        **Provider, AbsoluteForOptions, knownChecks().Names, knownChecks().Options);
+    if (verifyConfigRequested()) {
+      for (const std::string &Problem : Problems)
+        llvm::WithColor::error(llvm::errs(), "csp-tidy") << Problem << "\n";
+      if (!Problems.empty())
+        return ExitCannotAnalyse;
+      llvm::outs() << "No config errors detected.\n";
+      return ExitClean;
+    }
+    for (const std::string &Problem : Problems)
+      llvm::WithColor::warning(llvm::errs(), "csp-tidy") << Problem << "\n";
+  }
+  if (explainConfigRequested()) {
+    explainConfig(**Provider, AbsoluteForOptions, EnabledChecks, llvm::outs());
+    return ExitClean;
+  }
 
   if (ListChecks) {
     llvm::outs() << "Enabled checks:";
@@ -758,6 +787,8 @@ int main(int argc, const char **argv) {
     Files = std::move(Checked.Files);
     EnabledChecks = std::move(Checked.Checks);
   }
+  if (EnabledChecks.empty() && allowNoChecks())
+    return ExitClean;
   if (EnabledChecks.empty())
     return fail("no checks enabled; check -checks and the 'Checks' of .clang-tidy");
   auto Adjusted = std::make_unique<tooling::ArgumentsAdjustingCompilations>(std::move(Compilations));
@@ -767,6 +798,11 @@ int main(int argc, const char **argv) {
   if (!ArgsAfter.empty())
     Adjusted->appendArgumentsAdjuster(
         tooling::getInsertArgumentAdjuster(ArgsAfter, tooling::ArgumentInsertPosition::END));
+  // -quiet is quiet: clang's "N warnings generated." is printed only with
+  // caret diagnostics on, which clang-tidy's own output does not use.
+  if (Quiet)
+    Adjusted->appendArgumentsAdjuster(tooling::getInsertArgumentAdjuster(
+        "-fno-caret-diagnostics", tooling::ArgumentInsertPosition::END));
 
   bool PrintText = !ReportOnStdout;
   Run Report;
@@ -774,7 +810,7 @@ int main(int argc, const char **argv) {
   Report.EnabledChecks = EnabledChecks;
   Report.DocsURL = DocsURL;
   std::vector<Finding> Baselined;
-  unsigned SuppressedByNoLint = 0;
+  unsigned SuppressedByNoLint = 0, HiddenInHeaders = 0;
   // Fixes are made one file after another, so that two files fixing a
   // header they share do not overwrite each other's edits: the second is
   // analysed with the first one's fixes in place.
@@ -848,6 +884,7 @@ int main(int argc, const char **argv) {
       llvm::append_range(Report.Findings, R.Result.Findings);
       llvm::append_range(Baselined, R.Result.Baselined);
       SuppressedByNoLint += R.Result.SuppressedByNoLint;
+      HiddenInHeaders += R.Result.HiddenInHeaders;
       Fixes.push_back(std::move(R.Fixes));
     }
     // The fixes of the files that were analysed, even when others failed.
@@ -908,6 +945,12 @@ int main(int argc, const char **argv) {
       llvm::errs() << " (" << Report.Baselined << " more accepted by the baseline)";
     if (SuppressedByNoLint)
       llvm::errs() << " (" << SuppressedByNoLint << " suppressed by NOLINT)";
+    // As clang-tidy's "Suppressed N warnings (N in non-user code)", with
+    // its hint: a header filter that is too narrow hides findings silently.
+    if (HiddenInHeaders)
+      llvm::errs() << " (" << HiddenInHeaders << " in headers not shown; "
+                   << "-header-filter='.*' shows them, -system-headers those in system "
+                   << "headers)";
     if (!BaselineWrite.empty())
       llvm::errs() << "; recorded in the baseline '" << BaselineWrite << "'";
     llvm::errs() << "\n";

@@ -23,6 +23,10 @@ struct Outcome {
   /// a header, which every file including it reports, counts once.
   std::vector<Finding> Baselined;
   unsigned SuppressedByNoLint = 0;
+  /// Findings in headers that -header-filter does not show (or
+  /// -exclude-header-filter hides, or system headers), counted once per
+  /// file that includes them, as clang-tidy counts them.
+  unsigned HiddenInHeaders = 0;
 };
 
 llvm::json::Value toJSON(const Outcome &O);

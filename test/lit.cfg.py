@@ -12,7 +12,7 @@ config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.csp_build_dir, "test")
 # Sources that are not tests: the runtime's own unit tests and the inputs
 # that tests pass to the tools.
-config.excludes = ["runtime", "unit", "Inputs", "utils", "CMakeLists.txt"]
+config.excludes = ["runtime", "unit", "Inputs", "utils", "example", "CMakeLists.txt"]
 
 config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
@@ -47,6 +47,7 @@ config.substitutions.append(("%clangxx", config.clangxx))
 config.substitutions.append(("%csp_path", os.pathsep.join(
     [os.path.dirname(config.csp_tidy), config.environment["PATH"]])))
 config.substitutions.append(("%csp_plugin", config.csp_plugin))
+config.substitutions.append(("%example_plugin", config.example_plugin))
 config.substitutions.append(("%clang_tidy", config.clang_tidy))
 config.substitutions.append(("%csp_runtime_include", runtime_include))
 config.substitutions.append(("%csp_source_dir", config.csp_source_dir))
@@ -74,6 +75,10 @@ for editor in ("nvim", "emacs"):
         config.available_features.add(editor)
         config.substitutions.append(("%" + editor, path))
 
+# clang-tidy-19's diff script, which runs csp-tidy as it runs clang-tidy.
+config.substitutions.append(("%tidy_diff_script", shutil.which("clang-tidy-diff-19.py")
+                             or os.path.join(config.llvm_tools_dir, "..", "share", "clang",
+                                             "clang-tidy-diff.py")))
 config.substitutions.append(("%csp_version", config.csp_version))
 if os.path.exists(os.path.join(config.csp_source_dir, ".git")):
     config.available_features.add("git-checkout")

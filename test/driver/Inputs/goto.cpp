@@ -1,0 +1,5 @@
+int main() {
+  goto done;
+done:
+  return 0;
+}

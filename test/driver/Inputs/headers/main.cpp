@@ -1,0 +1,3 @@
+#include <pool.h>
+
+int main() { start(); }

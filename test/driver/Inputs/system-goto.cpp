@@ -1,0 +1,3 @@
+#include <goto.h>
+
+int main() { return skip(); }

@@ -1,0 +1,5 @@
+inline int skip() {
+  goto done;
+done:
+  return 0;
+}
