@@ -34,3 +34,23 @@ add_custom_command(OUTPUT ${CSP_MAN_PAGE}
   COMMENT "Writing the man page csp-tidy.1 from csp-tidy --help and docs/checks")
 add_custom_target(csp-tidy-man ALL DEPENDS ${CSP_MAN_PAGE})
 install(FILES ${CSP_MAN_PAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+
+# `cpack` (or the `package` target): a Debian package of the above, under
+# /usr. Its Depends are what the driver links (found by dpkg-shlibdeps:
+# libclang-cpp19, libllvm19 and the C++ runtime), clang's own headers
+# (stddef.h and the like, which every analysis includes) and a C++ standard
+# library for the code being analysed; clang-tidy-19 is recommended, for the
+# plugin.
+set(CPACK_GENERATOR DEB)
+set(CPACK_PACKAGE_NAME csp-tidy)
+set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+  "Go-style concurrency checks for C++ (a clang-tidy 19 module and driver)")
+set(CPACK_PACKAGE_CONTACT "csp-tidy maintainers <csp-tidy@localhost>")
+set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_SECTION devel)
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libclang-common-19-dev, libstdc++-12-dev | libstdc++-dev")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "clang-tidy-19")
+include(CPack)

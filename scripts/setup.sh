@@ -15,6 +15,7 @@ packages=(
   git pre-commit      # diff-only mode and the pre-commit framework's hooks
   python3-jsonschema  # validates the SARIF reports against the official schema
   bash-completion     # the installed completion is tried in bash
+  dpkg-dev            # CPack's dpkg-shlibdeps, for the Debian package's Depends
 )
 
 missing=()

@@ -82,6 +82,8 @@ config.substitutions.append(("%tidy_diff_script", shutil.which("clang-tidy-diff-
 config.substitutions.append(("%csp_version", config.csp_version))
 if os.path.exists(os.path.join(config.csp_source_dir, ".git")):
     config.available_features.add("git-checkout")
+if shutil.which("dpkg-shlibdeps") and shutil.which("dpkg-deb"):
+    config.available_features.add("dpkg-dev")
 if os.path.exists("/usr/share/bash-completion/bash_completion"):
     config.available_features.add("bash-completion")
 
