@@ -445,7 +445,11 @@ Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
       continue;
     }
     Finding F = toFinding(E, Sources);
-    if (Changed && !Changed->contains(F.Where.File, F.Where.Line))
+    // Concurrency findings are not local: a change on the line of any note
+    // (the spawn, the other close, the lock) makes the finding the change's.
+    auto OnChangedLine = [&](const Location &L) { return Changed->contains(L.File, L.Line); };
+    if (Changed && !OnChangedLine(F.Where) &&
+        llvm::none_of(F.Notes, [&](const Note &N) { return OnChangedLine(N.Where); }))
       continue;
     Candidates.push_back(std::move(F));
     CandidateErrors.push_back(I);

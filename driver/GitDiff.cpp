@@ -123,9 +123,10 @@ llvm::Expected<ChangedLines> ChangedLines::against(llvm::StringRef Revision,
   }
   // Fixed prefixes and repository-relative paths whatever the user's git
   // configuration says (diff.noprefix, diff.mnemonicPrefix, diff.relative).
+  // Renames are renames (-M): a moved file's unchanged lines are not new.
   auto Diff = git(*Git, Directory,
                   {"-c", "core.quotePath=false", "diff", "-U0", "--no-color", "--no-ext-diff",
-                   "--no-renames", "--src-prefix=a/", "--dst-prefix=b/", "--no-relative", Base,
+                   "-M", "--src-prefix=a/", "--dst-prefix=b/", "--no-relative", Base,
                    "--"});
   if (!Diff)
     return llvm::createStringError("git diff against '" + Revision +
