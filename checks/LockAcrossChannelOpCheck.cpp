@@ -1,5 +1,7 @@
 #include "LockAcrossChannelOpCheck.h"
 
+#include "analysis/Locks.h"
+
 #include "llvm/ADT/DenseSet.h"
 
 namespace clang::tidy::csp {
@@ -103,13 +105,16 @@ void LockAcrossChannelOpCheck::checkModel(ConcurrencyModel &Model) {
         continue;
       if (!blocks(Model, O))
         continue;
-      for (const ConcurrencyModel::HeldLock &Held : Model.locksHeldAt(O.Site, Body)) {
+      for (const HeldLock &Held : Model.locks().heldAt(Body, O.Site)) {
+        const ValueDecl *Mutex = Held.Mutex.decl();
+        if (!Mutex)
+          continue;
         // The bodies the operation waits for, and where they take the lock.
         const FunctionDecl *Other = nullptr;
         const Stmt *OtherLock = nullptr;
         if (O.Kind == Role::TaskJoin) {
           for (const FunctionDecl *Task : TasksOfHandle.lookup(O.Object))
-            if (const Stmt *L = Model.lockOf(Task, Held.Mutex)) {
+            if (const Stmt *L = Model.locks().lockOf(Task, Mutex)) {
               Other = Task;
               OtherLock = L;
               break;
@@ -128,7 +133,7 @@ void LockAcrossChannelOpCheck::checkModel(ConcurrencyModel &Model) {
             for (const Op &Theirs : Model.factsOf(Candidate).Ops)
               if (otherSide(Model, O, Theirs))
                 if (const Stmt *L =
-                        Model.lockOf(Candidate, Held.Mutex, Theirs.Site, Started)) {
+                        Model.locks().lockOf(Candidate, Mutex, Theirs.Site, Started)) {
                   Other = Candidate;
                   OtherLock = L;
                   break;
@@ -143,15 +148,15 @@ void LockAcrossChannelOpCheck::checkModel(ConcurrencyModel &Model) {
         diag(O.Site->getBeginLoc(),
              "%0 '%1' can block while mutex '%2' is held, and the task it waits for "
              "locks '%2' too: each can wait for the other forever")
-            << What << O.Object->getName() << Held.Mutex->getName();
+            << What << O.Object->getName() << Mutex->getName();
         if (O.Via)
           diag(O.Via->getLocation(), "'%0' does the blocking operation", DiagnosticIDs::Note)
               << displayName(O.Via);
         diag(Held.LockedAt->getBeginLoc(),
              "'%0' is locked here; release it before the operation", DiagnosticIDs::Note)
-            << Held.Mutex->getName();
+            << Mutex->getName();
         diag(OtherLock->getBeginLoc(), "the other side locks '%0' here", DiagnosticIDs::Note)
-            << Held.Mutex->getName();
+            << Mutex->getName();
         break;
       }
     }

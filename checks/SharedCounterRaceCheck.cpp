@@ -1,6 +1,7 @@
 #include "SharedCounterRaceCheck.h"
 
 #include "analysis/BodyFlow.h"
+#include "analysis/Locks.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Analysis/CFG.h"
@@ -342,7 +343,7 @@ public:
     H.Args = Args;
     Stack.push_back(Def);
     AccessWalker(Ctx, H, InSpawner, OuterSite ? OuterSite : CE,
-                 Locked || Ctx.Model.lockHeldAt(CE, F.Fn), Depth + 1, Stack, Out)
+                 Locked || !Ctx.Model.locks().heldAround(F.Fn, CE).empty(), Depth + 1, Stack, Out)
         .TraverseStmt(const_cast<Stmt *>(Def->getBody()));
     Stack.pop_back();
     return true;
@@ -362,7 +363,7 @@ private:
     A.Via = F.Kind == Frame::Helper ? F.Fn : nullptr;
     A.Write = Write;
     A.ReadModifyWrite = RMW;
-    A.Locked = Locked || Ctx.Model.lockHeldAt(Site, F.Fn);
+    A.Locked = Locked || !Ctx.Model.locks().heldAround(F.Fn, Site).empty();
     Out.push_back(A);
   }
 

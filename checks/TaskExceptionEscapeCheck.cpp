@@ -4,7 +4,6 @@
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseSet.h"
 
-#include <functional>
 
 namespace clang::tidy::csp {
 
@@ -50,12 +49,14 @@ TaskExceptionEscapeCheck::TaskExceptionEscapeCheck(StringRef Name, ClangTidyCont
                                                    std::shared_ptr<ModelCache> Cache)
     : CspCheck(Name, Context, std::move(Cache)),
       Throwing(Options, "ThrowingFunctions", "::csp::panic"),
-      Forwarding(Options, "ForwardingSpawnFunctions", "::std::async") {}
+      Forwarding(Options, "ForwardingSpawnFunctions", "::std::async"),
+      Fatal(Options, "FatalFunctions", "::std::abort;::std::terminate;::std::exit;::std::quick_exit") {}
 
 void TaskExceptionEscapeCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   CspCheck::storeOptions(Opts);
   Throwing.store(Opts, Options);
   Forwarding.store(Opts, Options);
+  Fatal.store(Opts, Options);
 }
 
 /// The exceptions that leave \p Fn's body. Helpers are followed where their
@@ -79,28 +80,46 @@ TaskExceptionEscapeCheck::escapesOf(ConcurrencyModel &Model, const FunctionDecl 
     Found.push_back(E);
   };
 
-  std::function<void(const Stmt *)> Visit = [&](const Stmt *S) {
-    if (!S || isa<LambdaExpr>(S))
-      return;
-    if (const auto *Try = dyn_cast<CXXTryStmt>(S)) {
-      Handlers.push_back(Try);
-      Visit(Try->getTryBlock());
+  // An explicit stack, not recursion: a task computing a 50,000-term sum
+  // nests that deep. An entry with Leave set leaves the innermost try block.
+  struct Item {
+    const Stmt *S;
+    bool Leave;
+  };
+  llvm::SmallVector<Item, 64> Work;
+  auto Push = [&](const Stmt *S) {
+    if (S)
+      Work.push_back({S, false});
+  };
+  Push(Fn->getBody());
+  while (!Work.empty()) {
+    Item Top = Work.pop_back_val();
+    if (Top.Leave) {
       Handlers.pop_back();
-      // A handler's own `throw;` or throw goes to the handlers around it.
-      for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
-        Visit(Try->getHandler(I)->getHandlerBlock());
-      return;
+      continue;
+    }
+    const Stmt *S = Top.S;
+    if (isa<LambdaExpr>(S))
+      continue;
+    if (const auto *Try = dyn_cast<CXXTryStmt>(S)) {
+      // A handler's own `throw;` or throw goes to the handlers around it:
+      // visited after the try block is left.
+      for (unsigned I = Try->getNumHandlers(); I-- > 0;)
+        Push(Try->getHandler(I)->getHandlerBlock());
+      Work.push_back({Try, true});
+      Push(Try->getTryBlock());
+      Handlers.push_back(Try);
+      continue;
     }
     // A discarded `if constexpr` branch never runs.
     if (const auto *If = dyn_cast<IfStmt>(S); If && If->isConstexpr()) {
       if (std::optional<const Stmt *> Taken = If->getNondiscardedCase(Model.astContext())) {
-        Visit(If->getInit());
-        Visit(*Taken);
-        return;
+        Push(*Taken);
+        Push(If->getInit());
+        continue;
       }
     }
     if (const auto *Throw = dyn_cast<CXXThrowExpr>(S)) {
-      Visit(Throw->getSubExpr());
       QualType Type;
       // The exception object is a copy of the operand, arrays and
       // functions decayed to pointers (`throw "bad"` throws a const char*).
@@ -108,11 +127,16 @@ TaskExceptionEscapeCheck::escapesOf(ConcurrencyModel &Model, const FunctionDecl 
         Type = Model.astContext().getAdjustedParameterType(Operand->getType());
       // `throw;` rethrows what its handler caught, of a type not known here.
       Leaves({Throw, Type, Throw, Fn});
-      return;
+      Push(Throw->getSubExpr());
+      continue;
     }
     if (const auto *Call = dyn_cast<CallExpr>(S)) {
       const FunctionDecl *Callee = Call->getDirectCallee();
-      if (Throwing.contains(Callee)) {
+      // A call that ends the program by design (`panic("BUG: ...")`, a test
+      // assertion) is not an exception anyone should catch.
+      if (Fatal.contains(Callee)) {
+        // Its arguments still run first.
+      } else if (Throwing.contains(Callee)) {
         Leaves({Call, QualType(), Call, Fn});
       } else if (Callee && Model.roles().roleOf(Callee) == Role::None) {
         const FunctionDecl *Def = Callee->getDefinition();
@@ -127,10 +151,10 @@ TaskExceptionEscapeCheck::escapesOf(ConcurrencyModel &Model, const FunctionDecl 
             Leaves({Call, Inner.Type, Inner.Origin, Inner.OriginFn});
       }
     }
-    for (const Stmt *Child : S->children())
-      Visit(Child);
-  };
-  Visit(Fn->getBody());
+    llvm::SmallVector<const Stmt *, 8> Children(S->children());
+    for (const Stmt *Child : llvm::reverse(Children))
+      Push(Child);
+  }
   std::vector<Escape> &Slot = Escapes[Fn];
   Slot = std::move(Found);
   return Slot;

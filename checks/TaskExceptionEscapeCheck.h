@@ -39,7 +39,7 @@ protected:
 private:
   const std::vector<Escape> &escapesOf(ConcurrencyModel &Model, const FunctionDecl *Fn);
 
-  NameListOption Throwing, Forwarding;
+  NameListOption Throwing, Forwarding, Fatal;
   llvm::DenseMap<const FunctionDecl *, std::vector<Escape>> Escapes;
 };
 

@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
-"""Creates the file set of a new csp check and registers it in the module.
+"""Creates the file set of a new csp check and adds it to the manifest.
 
-  scripts/new_check.py close-by-receiver
+  scripts/new_check.py close-by-receiver "a channel closed by code that receives from it"
 
 writes checks/CloseByReceiverCheck.{h,cpp}, docs/checks/close-by-receiver.md,
 test/checks/close-by-receiver.cpp and test/fixtures/close-by-receiver/
-{bug,fixed}.cpp, and adds the check to checks/CspTidyModule.cpp. The files are
-starting points: each says what it still needs.
+{bug,fixed}.cpp, appends the check's line to checks/Checks.def (which
+registers it) and regenerates the check tables. The files are starting
+points: each says what it still needs.
 """
 
 import os
 import re
+import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -100,9 +102,10 @@ int main() {{}}
 
 
 def main():
-    if len(sys.argv) != 2 or not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", sys.argv[1]):
-        sys.exit("usage: scripts/new_check.py <check-name-without-csp-prefix>")
-    name = sys.argv[1]
+    if (len(sys.argv) != 3 or not re.fullmatch(r"[a-z][a-z0-9]*(-[a-z0-9]+)*", sys.argv[1])
+            or not sys.argv[2] or '"' in sys.argv[2]):
+        sys.exit('usage: scripts/new_check.py <check-name-without-csp-prefix> "<what it finds>"')
+    name, summary = sys.argv[1], sys.argv[2]
     cls = "".join(part.capitalize() for part in name.split("-")) + "Check"
     files = {
         "checks/%s.h" % cls: HEADER.format(
@@ -116,6 +119,10 @@ def main():
         "test/fixtures/%s/fixed.cpp" % name: FIXTURE.format(
             what="The fix: runs clean, and csp-%s stays silent on it." % name),
     }
+    manifest = os.path.join(ROOT, "checks", "Checks.def")
+    with open(manifest, encoding="utf-8") as f:
+        if '"csp-%s"' % name in f.read():
+            sys.exit("new_check: csp-%s is in checks/Checks.def already" % name)
     for path in files:
         if os.path.exists(os.path.join(ROOT, path)):
             sys.exit("new_check: %s exists already" % path)
@@ -126,18 +133,11 @@ def main():
             f.write(text)
         print("created", path)
 
-    module = os.path.join(ROOT, "checks", "CspTidyModule.cpp")
-    with open(module, encoding="utf-8") as f:
-        text = f.read()
-    includes = re.findall(r'#include "\w+Check\.h"\n', text)
-    text = text.replace(includes[-1], includes[-1] + '#include "%s.h"\n' % cls, 1)
-    registrations = re.findall(r"    add<\w+>\(Factories, \"csp-[a-z0-9-]+\", Cache\);\n", text)
-    text = text.replace(
-        registrations[-1],
-        registrations[-1] + '    add<%s>(Factories, "csp-%s", Cache);\n' % (cls, name), 1)
-    with open(module, "w", encoding="utf-8") as f:
-        f.write(text)
-    print("registered csp-%s in checks/CspTidyModule.cpp" % name)
+    with open(manifest, "a", encoding="utf-8") as f:
+        f.write('CSP_CHECK(%s, "csp-%s", "%s")\n' % (cls, name, summary))
+    print("added csp-%s to checks/Checks.def" % name)
+    subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "check_manifest.py"), "--write"],
+                   check=True)
 
 
 if __name__ == "__main__":

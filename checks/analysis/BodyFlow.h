@@ -19,6 +19,7 @@
 #define CSP_TIDY_ANALYSIS_BODYFLOW_H
 
 #include "analysis/ConcurrencyModel.h"
+#include "analysis/Flow.h"
 
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -29,10 +30,6 @@
 
 namespace clang::tidy::csp {
 
-/// A place in a CFG: element Index of a block; Index == size() is the
-/// block's terminator (a loop or branch is evaluated after its block's
-/// elements).
-using CFGPosition = std::pair<const CFGBlock *, unsigned>;
 
 enum class CFGScan { Found, Blocked, Through };
 

@@ -1,6 +1,7 @@
 #include "analysis/ConcurrencyModel.h"
 
 #include "analysis/BodyFlow.h"
+#include "analysis/Locks.h"
 
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -51,7 +52,10 @@ const CXXMethodDecl *callOperatorOf(QualType T) {
 
 Callable resolveCallableImpl(const Expr *E, bool AtSpawn, unsigned Depth) {
   E = peel(E);
-  if (!E || Depth > 4)
+  // In a template's pattern a dependent initializer (`std::thread t(f)` with
+  // `Fn &&f`) is a ParenListExpr with no type: the instantiation is where
+  // the callable is known.
+  if (!E || Depth > 4 || E->getType().isNull() || E->isTypeDependent())
     return {};
   if (const auto *L = dyn_cast<LambdaExpr>(E))
     return {L->getCallOperator(), L, AtSpawn};
@@ -259,7 +263,8 @@ public:
   bool VisitCXXConstructExpr(CXXConstructExpr *CE) {
     llvm::ArrayRef<const Expr *> Args(CE->getArgs(), CE->getNumArgs());
     const CXXConstructorDecl *Ctor = CE->getConstructor();
-    if (Role R = M.Roles.roleOf(Ctor); isSpawn(R)) {
+    // Moving a thread handle (`return t;`) starts nothing.
+    if (Role R = M.Roles.roleOf(Ctor); isSpawn(R) && !Ctor->isCopyOrMoveConstructor()) {
       addSpawn(CE, Args, R);
       return true;
     }
@@ -470,27 +475,35 @@ private:
       Out.Spawns.push_back(Spawn);
   }
 
-  /// Applies what \p Callee does to its parameters and to fields and globals
-  /// at the call.
+  /// Applies what \p Callee does to its parameters, its object, fields and
+  /// globals at the call, once per object and role: a helper that reaches
+  /// the same object on many paths (or calls the next helper twice) adds
+  /// one operation here, so summaries stay linear in the call depth.
   void summarize(const CallExpr *CE, const FunctionDecl *Callee,
                  llvm::ArrayRef<const Expr *> Args) {
     const FunctionDecl *Def = analysableDefinition(Model.astContext(), Callee);
     if (!Def)
       return;
+    Binding B = callBinding(CE);
+    B.Fn = Def;
+    llvm::DenseSet<std::tuple<unsigned, ObjectPath, const ValueDecl *, const FunctionDecl *>>
+        Added;
     for (const Op &Inner : Model.factsOf(Def).Ops) {
-      const ValueDecl *D = Inner.Object;
-      if (const auto *P = dyn_cast<ParmVarDecl>(D)) {
-        if (P->getDeclContext() != Def)
-          continue;
-        unsigned Index = P->getFunctionScopeIndex();
-        D = Index < Args.size() ? ConcurrencyModel::rootObject(Args[Index])
-                                : nullptr;
-      } else if (const auto *V = dyn_cast<VarDecl>(D);
-                 V && !V->hasGlobalStorage()) {
-        continue; // the helper's own local
+      Op Outer{Inner.Kind, CE, nullptr, {}, Inner.Via ? Inner.Via : Def};
+      if (std::optional<Translated> T = translate(Inner.Path, B)) {
+        Outer.Path = std::move(T->Path);
+        Outer.Object = Outer.Path.decl();
+      } else if (isa_and_nonnull<FieldDecl>(Inner.Object)) {
+        // A member of an object the caller has no name for: the field is
+        // all that is known.
+        Outer.Object = Inner.Object;
       }
-      if (D)
-        Out.Ops.push_back({Inner.Kind, CE, D, Inner.Via ? Inner.Via : Def});
+      if (!Outer.Object)
+        continue;
+      if (!Added.insert({static_cast<unsigned>(Outer.Kind), Outer.Path, Outer.Object, Outer.Via})
+               .second)
+        continue;
+      Out.Ops.push_back(std::move(Outer));
     }
   }
 
@@ -543,7 +556,7 @@ std::optional<Op> ConcurrencyModel::classify(const Stmt *S) const {
     const Expr *Init = Range->getRangeInit();
     if (Init && Roles.roleOf(Init->getType()) == TypeRole::Channel)
       if (const ValueDecl *D = rootObject(Init))
-        return Op{Role::ChannelRange, S, D, nullptr};
+        return Op{Role::ChannelRange, S, D, objectOf(Init), nullptr};
     return std::nullopt;
   }
   const auto *CE = dyn_cast<CallExpr>(S);
@@ -584,8 +597,9 @@ std::optional<Op> ConcurrencyModel::classify(const Stmt *S) const {
   default:
     break;
   }
-  if (const ValueDecl *D = rootObject(Object))
-    return Op{R, S, D, nullptr};
+  ObjectPath Path = objectOf(Object);
+  if (const ValueDecl *D = Path.decl())
+    return Op{R, S, D, std::move(Path), nullptr};
   return std::nullopt;
 }
 
@@ -645,9 +659,12 @@ const BodyCFG &ConcurrencyModel::flowGraphOf(const FunctionDecl *Fn) {
   std::unique_ptr<BodyCFG> &Flow = FlowGraphs[Fn];
   if (!Flow) {
     std::unique_ptr<CFG> &Graph = CFGs[Fn];
+    // With the destructors of locals: an RAII lock releases its mutex, a
+    // std::jthread joins, where its scope ends on each path.
+    CFG::BuildOptions Options;
+    Options.AddImplicitDtors = true;
     if (Fn->hasBody())
-      Graph = CFG::buildCFG(Fn, const_cast<Stmt *>(Fn->getBody()), &Ctx,
-                            CFG::BuildOptions());
+      Graph = CFG::buildCFG(Fn, const_cast<Stmt *>(Fn->getBody()), &Ctx, Options);
     Flow = std::make_unique<BodyCFG>(Graph.get());
   }
   return *Flow;
@@ -683,167 +700,10 @@ const Stmt *ConcurrencyModel::enclosingLoop(const Stmt *S,
   return nullptr;
 }
 
-bool ConcurrencyModel::lockHeldAt(const Stmt *S,
-                                  const FunctionDecl *Body) const {
-  auto Locks = [&](const Stmt *Earlier) {
-    if (const auto *DS = dyn_cast<DeclStmt>(Earlier))
-      return llvm::any_of(DS->decls(), [&](const Decl *D) {
-        const auto *V = dyn_cast<VarDecl>(D);
-        return V && Roles.roleOf(V->getType()) == TypeRole::ScopedLock;
-      });
-    const auto *E = dyn_cast<Expr>(Earlier);
-    const auto *CE = E ? dyn_cast<CallExpr>(E->IgnoreImplicit()) : nullptr;
-    return CE && Roles.roleOf(CE->getDirectCallee()) == Role::MutexLock;
-  };
-  const Stmt *Child = S;
-  for (const Stmt *P = parentOf(S); P; Child = P, P = parentOf(P)) {
-    const auto *Block = dyn_cast<CompoundStmt>(P);
-    if (!Block)
-      continue;
-    for (const Stmt *Earlier : Block->body()) {
-      if (Earlier == Child)
-        break;
-      if (Locks(Earlier))
-        return true;
-    }
-    if (Block == Body->getBody())
-      return false;
-  }
-  return false;
-}
-
-namespace {
-
-/// What an RAII lock's construction locks: its mutex arguments, none when
-/// it defers or only tries (`std::defer_lock`, `std::try_to_lock`).
-llvm::SmallVector<const ValueDecl *, 2> mutexesOfScopedLock(const VarDecl *V) {
-  llvm::SmallVector<const ValueDecl *, 2> Mutexes;
-  const auto *Construct =
-      V->getInit() ? dyn_cast<CXXConstructExpr>(V->getInit()->IgnoreImplicit()) : nullptr;
-  if (!Construct)
-    return Mutexes;
-  for (const Expr *Arg : Construct->arguments()) {
-    const CXXRecordDecl *RD = Arg->getType()->getAsCXXRecordDecl();
-    std::string Tag = RD ? qualifiedNameForRoles(RD) : "";
-    if (Tag == "std::defer_lock_t" || Tag == "std::try_to_lock_t")
-      return {};
-    if (Tag == "std::adopt_lock_t")
-      continue;
-    if (const ValueDecl *M = ConcurrencyModel::rootObject(Arg))
-      Mutexes.push_back(M);
-  }
-  return Mutexes;
-}
-
-} // namespace
-
-llvm::SmallVector<ConcurrencyModel::HeldLock, 2>
-ConcurrencyModel::locksHeldAt(const Stmt *S, const FunctionDecl *Body) const {
-  llvm::SmallVector<HeldLock, 2> Held;
-  // Lock variables and mutexes released between a lock and S.
-  llvm::SmallPtrSet<const ValueDecl *, 4> Released;
-  auto NoteUnlocks = [&](const Stmt *Statement) {
-    llvm::SmallVector<const Stmt *, 16> Work{Statement};
-    while (!Work.empty()) {
-      const Stmt *Cur = Work.pop_back_val();
-      if (!Cur)
-        continue;
-      if (const auto *CE = dyn_cast<CallExpr>(Cur))
-        if (Roles.roleOf(CE->getDirectCallee()) == Role::MutexUnlock)
-          if (const ValueDecl *D = rootObject(objectOf(CE)))
-            Released.insert(D);
-      llvm::append_range(Work, Cur->children());
-    }
-  };
-  const Stmt *Child = S;
-  for (const Stmt *P = parentOf(S); P; Child = P, P = parentOf(P)) {
-    // Where a lambda runs is not where it is written.
-    if (isa<LambdaExpr>(P))
-      break;
-    const auto *Block = dyn_cast<CompoundStmt>(P);
-    if (!Block)
-      continue;
-    const Stmt *const *Begin = Block->body_begin();
-    const Stmt *const *It = llvm::find(Block->body(), Child);
-    // Nearest first: an unlock seen before its lock means it is released.
-    while (It != Begin) {
-      const Stmt *Earlier = *--It;
-      if (const auto *DS = dyn_cast<DeclStmt>(Earlier)) {
-        for (const Decl *D : DS->decls()) {
-          const auto *V = dyn_cast<VarDecl>(D);
-          if (!V || Roles.roleOf(V->getType()) != TypeRole::ScopedLock || Released.count(V))
-            continue;
-          for (const ValueDecl *M : mutexesOfScopedLock(V))
-            if (!Released.count(M))
-              Held.push_back({M, DS});
-        }
-      } else if (const auto *E = dyn_cast<Expr>(Earlier)) {
-        const auto *CE = dyn_cast<CallExpr>(E->IgnoreImplicit());
-        if (CE && Roles.roleOf(CE->getDirectCallee()) == Role::MutexLock)
-          if (const ValueDecl *M = rootObject(objectOf(CE)); M && !Released.count(M))
-            Held.push_back({M, CE});
-      }
-      NoteUnlocks(Earlier);
-    }
-    if (Block == Body->getBody())
-      break;
-  }
-  return Held;
-}
-
-const Stmt *ConcurrencyModel::lockOf(const FunctionDecl *Fn, const ValueDecl *Mutex,
-                                     const Stmt *Before, const Stmt *After) const {
-  const SourceManager &SM = Ctx.getSourceManager();
-  // Whether a loop around Site also holds Other: each runs again after the
-  // other.
-  auto InSameLoop = [&](const Stmt *Site, const Stmt *Other) {
-    for (const Stmt *P = parentOf(Site); P && P != Fn->getBody(); P = parentOf(P))
-      if (isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(P) && isWithin(Other, P))
-        return true;
-    return false;
-  };
-  auto InOrder = [&](const Stmt *First, const Stmt *Second) {
-    return SM.isBeforeInTranslationUnit(First->getBeginLoc(), Second->getBeginLoc());
-  };
-  auto CanPrecede = [&](const Stmt *Site) {
-    return (!Before || InOrder(Site, Before) || InSameLoop(Site, Before)) &&
-           (!After || InOrder(After, Site) || InSameLoop(Site, After));
-  };
-  llvm::SmallPtrSet<const FunctionDecl *, 8> Seen;
-  // Helpers that lock for their caller (a member `push` that takes the
-  // object's mutex) count, a few calls deep; the call stands for the lock.
-  std::function<const Stmt *(const FunctionDecl *, unsigned)> Search =
-      [&](const FunctionDecl *F, unsigned Depth) -> const Stmt * {
-    if (!F || !F->hasBody() || !Seen.insert(F).second)
-      return nullptr;
-    llvm::SmallVector<const Stmt *, 32> Work{F->getBody()};
-    while (!Work.empty()) {
-      const Stmt *Cur = Work.pop_back_val();
-      // A task written here runs elsewhere: its locks are its own.
-      if (!Cur || (isa<LambdaExpr>(Cur) && TaskLambdas.count(cast<LambdaExpr>(Cur))))
-        continue;
-      const Stmt *Found = nullptr;
-      if (const auto *DS = dyn_cast<DeclStmt>(Cur)) {
-        for (const Decl *D : DS->decls())
-          if (const auto *V = dyn_cast<VarDecl>(D);
-              V && Roles.roleOf(V->getType()) == TypeRole::ScopedLock &&
-              llvm::is_contained(mutexesOfScopedLock(V), Mutex))
-            Found = DS;
-      } else if (const auto *CE = dyn_cast<CallExpr>(Cur)) {
-        Role R = Roles.roleOf(CE->getDirectCallee());
-        if (R == Role::MutexLock && rootObject(objectOf(CE)) == Mutex)
-          Found = CE;
-        else if (R == Role::None && Depth < 3 &&
-                 Search(analysableDefinition(Ctx, CE->getDirectCallee()), Depth + 1))
-          Found = CE;
-      }
-      if (Found && (Depth > 0 || CanPrecede(Found)))
-        return Found;
-      llvm::append_range(Work, Cur->children());
-    }
-    return nullptr;
-  };
-  return Search(Fn, 0);
+LockAnalysis &ConcurrencyModel::locks() const {
+  if (!Locks)
+    Locks = std::make_unique<LockAnalysis>(const_cast<ConcurrencyModel &>(*this));
+  return *Locks;
 }
 
 const VarDecl *ConcurrencyModel::spawnHandleOf(const SpawnSite &Spawn) const {
@@ -860,54 +720,6 @@ const VarDecl *ConcurrencyModel::spawnHandleOf(const SpawnSite &Spawn) const {
     if (!isa<FullExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr, ImplicitCastExpr,
              CXXConstructExpr, CXXFunctionalCastExpr>(P))
       return nullptr;
-  }
-  return nullptr;
-}
-
-const ValueDecl *ConcurrencyModel::rootObject(const Expr *E) {
-  for (unsigned Depth = 0; E && Depth < 12; ++Depth) {
-    E = E->IgnoreImplicit()->IgnoreParens();
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
-      return isa<VarDecl>(DRE->getDecl()) ? DRE->getDecl() : nullptr;
-    if (const auto *ME = dyn_cast<MemberExpr>(E))
-      return dyn_cast<FieldDecl>(ME->getMemberDecl());
-    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
-      if (UO->getOpcode() != UO_Deref && UO->getOpcode() != UO_AddrOf)
-        return nullptr;
-      E = UO->getSubExpr();
-      continue;
-    }
-    // A copy of a handle, or a view of it (chan -> send_chan), is the same
-    // object.
-    // A constructor from something else (`Mailbox<int> box(capacity)`)
-    // makes a new object.
-    if (const auto *Construct = dyn_cast<CXXConstructExpr>(E)) {
-      if (Construct->getNumArgs() != 1 || !Construct->getArg(0)->getType()->isRecordType())
-        return nullptr;
-      E = Construct->getArg(0);
-      continue;
-    }
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
-      if (!isa_and_nonnull<CXXConversionDecl>(MC->getMethodDecl()))
-        return nullptr;
-      E = MC->getImplicitObjectArgument();
-      continue;
-    }
-    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
-      // Smart pointers: `*p`, `p->`.
-      if (Op->getOperator() != OO_Star && Op->getOperator() != OO_Arrow)
-        return nullptr;
-      E = Op->getArg(0);
-      continue;
-    }
-    if (const auto *CE = dyn_cast<CallExpr>(E)) {
-      if (CE->getNumArgs() != 1 ||
-          !isTransparentStdFunction(CE->getDirectCallee()))
-        return nullptr;
-      E = CE->getArg(0);
-      continue;
-    }
-    return nullptr;
   }
   return nullptr;
 }

@@ -23,6 +23,7 @@
 #define CSP_TIDY_ANALYSIS_CONCURRENCYMODEL_H
 
 #include "analysis/ApiRoles.h"
+#include "analysis/Objects.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Analysis/CFG.h"
@@ -38,6 +39,7 @@
 namespace clang::tidy::csp {
 
 class BodyCFG;
+class LockAnalysis;
 
 /// The code a task runs.
 struct Callable {
@@ -75,7 +77,12 @@ struct Op {
   /// Where it happens in the body that was analysed: the API call (or range
   /// loop) itself, or the call to the helper that performs it.
   const Stmt *Site = nullptr;
+  /// The declaration named last in Path (`wg`, the field `jobs_`).
   const ValueDecl *Object = nullptr;
+  /// The object, as the body that was analysed names it (Objects.h); empty
+  /// when only its declaration is known (a helper's member reached through
+  /// an object with no name, such as a call's result).
+  ObjectPath Path;
   /// The helper function the operation happens in, if not directly.
   const FunctionDecl *Via = nullptr;
 };
@@ -164,45 +171,21 @@ public:
   /// outside the body, such as the caller's, do not count).
   const Stmt *enclosingLoop(const Stmt *S, const FunctionDecl *Body) const;
 
-  /// Whether a mutex is held where \p S runs in \p Body: an RAII lock
-  /// declared earlier in an enclosing block, or a mutex locked by an earlier
-  /// statement of an enclosing block, also around a lambda of \p Body that
-  /// contains \p S (a predicate, a callback run under the lock). Lexical,
-  /// so it errs towards "held".
-  bool lockHeldAt(const Stmt *S, const FunctionDecl *Body) const;
+  /// Which mutexes are surely held where (Locks.h); computed per body on
+  /// first use, so a const model answers it too.
+  LockAnalysis &locks() const;
 
-  /// A mutex held where a statement runs, and the statement that took it.
-  struct HeldLock {
-    const ValueDecl *Mutex = nullptr;
-    const Stmt *LockedAt = nullptr;
-  };
-  /// The mutexes surely held where \p S runs in \p Body: taken by an RAII
-  /// lock declared earlier in an enclosing block, or by a lock call that is
-  /// an earlier statement of one, and not released by any statement in
-  /// between (an unlock anywhere in it, even in a branch, counts). A
-  /// deferred or tried lock is not held. Lexical, and it errs towards "not
-  /// held", unlike lockHeldAt: a statement in a lambda sees only the locks
-  /// of the lambda's own body, wherever the lambda runs.
-  llvm::SmallVector<HeldLock, 2> locksHeldAt(const Stmt *S, const FunctionDecl *Body) const;
-
-  /// Where \p Fn's body (lambdas in it included, not those it starts as
-  /// tasks) locks \p Mutex, by an RAII
-  /// lock, a lock call or a call to a helper that locks it; null if it does
-  /// not. With \p Before, only a lock that can be taken before that
-  /// statement runs: earlier in the source, or in a loop around it; with
-  /// \p After, only one that can be taken after that one: later in the
-  /// source, or in a loop around it.
-  const Stmt *lockOf(const FunctionDecl *Fn, const ValueDecl *Mutex,
-                     const Stmt *Before = nullptr, const Stmt *After = nullptr) const;
+  /// Whether \p L is started as a task (its body runs elsewhere).
+  bool isTaskLambda(const LambdaExpr *L) const { return TaskLambdas.contains(L); }
 
   /// The local variable that holds the handle a spawn returns
   /// (`std::thread t(...)`, `auto f = std::async(...)`), if any.
   const VarDecl *spawnHandleOf(const SpawnSite &S) const;
 
-  /// The declaration an expression denotes as an object: `wg`, `*p`, `p->`,
-  /// `&wg`, `this->wg_`, `std::ref(wg)`, `std::move(ch)`, a copy or view of a
-  /// channel; null if it is not that simple.
-  static const ValueDecl *rootObject(const Expr *E);
+  /// The declaration named last in the object \p E denotes
+  /// (`objectOf(E).decl()`, Objects.h): `wg`, `p->wg`, `this->wg_`; null if
+  /// it is no object or `*this`.
+  static const ValueDecl *rootObject(const Expr *E) { return objectOf(E).decl(); }
 
   /// The arguments of a call or construction, without a member operator's
   /// object.
@@ -250,6 +233,7 @@ private:
   llvm::DenseMap<const ValueDecl *, ChannelInfo> Channels;
   llvm::DenseMap<const FunctionDecl *, std::unique_ptr<CFG>> CFGs;
   llvm::DenseMap<const FunctionDecl *, std::unique_ptr<BodyCFG>> FlowGraphs;
+  mutable std::unique_ptr<LockAnalysis> Locks;
   // Clang's ParentMapContext would traverse the whole AST, headers
   // included, on first use; these cover the code that is analysed.
   llvm::DenseMap<const Stmt *, const Stmt *> Parents;

@@ -476,3 +476,56 @@ void suppressed() {
       approx++; // NOLINT(csp-shared-counter-race)
     });
 }
+
+// The lock is taken and released before the write: the lockset on the CFG
+// sees it released (a lexical look at earlier statements took it as held).
+void lockReleasedBeforeTheWrite() {
+  std::mutex mu;
+  int counter = 0;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w)
+    workers.emplace_back([&] {
+      mu.lock();
+      process(0);
+      mu.unlock();
+      ++counter;
+      // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: 'counter' is written by tasks that run at the same time, with no lock held: a data race that loses updates; make it std::atomic or hold a mutex [csp-shared-counter-race]
+      // CHECK-MESSAGES: :[[@LINE-6]]:5: note: the task is started in a loop, so several copies run at once
+    });
+  for (auto &t : workers)
+    t.join();
+}
+
+// Released on one path only: not surely held at the write.
+void lockReleasedOnOnePath(bool early) {
+  std::mutex mu;
+  int counter = 0;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w)
+    workers.emplace_back([&] {
+      std::unique_lock<std::mutex> lk(mu);
+      if (early)
+        lk.unlock();
+      ++counter;
+      // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: 'counter' is written by tasks that run at the same time, with no lock held: a data race that loses updates; make it std::atomic or hold a mutex [csp-shared-counter-race]
+      // CHECK-MESSAGES: :[[@LINE-6]]:5: note: the task is started in a loop, so several copies run at once
+    });
+  for (auto &t : workers)
+    t.join();
+}
+
+// Held on every path, released by the guard's destructor after the write.
+void lockHeldOnEveryPath(bool early) {
+  std::mutex mu;
+  int counter = 0;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < 4; ++w)
+    workers.emplace_back([&] {
+      std::unique_lock<std::mutex> lk(mu);
+      if (early)
+        process(0);
+      ++counter;
+    });
+  for (auto &t : workers)
+    t.join();
+}

@@ -111,3 +111,18 @@ void startGenericReader() {
   }, in);
   in.send(1);
 }
+
+// A thread started from a forwarding parameter in a function template and
+// returned by move (boostorg/fiber's examples/priority.cpp has this shape):
+// the pattern's `std::thread t(f)` has a dependent initializer, and the
+// move of `t` into the result is no second thread. This crashed the model.
+template <class Fn> std::thread launch(Fn &&f) {
+  std::thread t(f);
+  return t;
+}
+
+void startThroughLaunch() {
+  auto work = [] { consume(1); };
+  std::thread t = launch(work);
+  t.join();
+}

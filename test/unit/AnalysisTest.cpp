@@ -1,5 +1,6 @@
 // Unit tests of the shared analysis: role lookup by qualified name, the
 // callables a spawn resolves to, and helper summaries.
+#include "TestSupport.h"
 #include "analysis/ConcurrencyModel.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -9,53 +10,6 @@
 
 namespace clang::tidy::csp {
 namespace {
-
-// Stand-ins for the APIs, declared here so the tests need no system headers;
-// libc++'s inline namespace shows that it does not change a role's name.
-constexpr const char *Prelude = R"cpp(
-namespace csp {
-class wait_group { public: void add(int); void done(); void wait(); };
-template <class F, class... A> void go(F &&f, A &&...a) {}
-template <class T> class recv_chan { public: T recv() const; T *begin() const; T *end() const; };
-template <class T> class chan {
-public:
-  void send(T) const; T recv() const; void close() const;
-  T *begin() const; T *end() const;
-  operator recv_chan<T>() const;
-};
-template <class T> chan<T> make_chan(unsigned long capacity = 0);
-template <class T, class H> int recv_case(const chan<T> &, H) { return 0; }
-}
-namespace std { inline namespace __1 {
-class thread { public: template <class F, class... A> explicit thread(F &&, A &&...) {} };
-template <class T> class vector { public: template <class... A> void emplace_back(A &&...) {} };
-} }
-)cpp";
-
-ApiRoles defaultRoles() {
-  return ApiRoles([](llvm::StringRef, llvm::StringRef Default) { return Default.str(); });
-}
-
-struct Analysed {
-  std::unique_ptr<ASTUnit> AST;
-  std::unique_ptr<ConcurrencyModel> Model;
-};
-
-Analysed analyse(llvm::StringRef Code) {
-  Analysed A;
-  A.AST = tooling::buildASTFromCodeWithArgs((Prelude + Code).str(), {"-std=c++20"});
-  EXPECT_TRUE(A.AST);
-  EXPECT_FALSE(A.AST->getDiagnostics().hasErrorOccurred());
-  A.Model = std::make_unique<ConcurrencyModel>(A.AST->getASTContext(), defaultRoles());
-  return A;
-}
-
-const FunctionDecl *function(ASTContext &Ctx, llvm::StringRef Name) {
-  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls())
-    if (const auto *FD = dyn_cast<FunctionDecl>(D); FD && FD->getName() == Name)
-      return FD;
-  return nullptr;
-}
 
 TEST(ApiRolesTest, MatchesTemplatesAndInlineNamespacesByName) {
   Analysed A = analyse(R"cpp(
@@ -229,6 +183,31 @@ TEST(ConcurrencyModelTest, PathsAndLoopsComeFromTheCFG) {
   EXPECT_TRUE(A.Model->canReach(F, Send, Send)) << "a loop runs it again";
   EXPECT_TRUE(A.Model->enclosingLoop(Send, F));
   EXPECT_FALSE(A.Model->enclosingLoop(Second, F));
+}
+
+TEST(ConcurrencyModelTest, SummariesStayLinearInTheCallDepth) {
+  // Each helper calls the next twice: a summary that copied its callee's
+  // operations per call would hold 2^24 of them at the top.
+  std::string Code = "void h24(csp::wait_group &wg) { wg.done(); }\n";
+  for (int I = 23; I >= 0; --I)
+    Code += "void h" + std::to_string(I) + "(csp::wait_group &wg) { h" + std::to_string(I + 1) +
+            "(wg); h" + std::to_string(I + 1) + "(wg); }\n";
+  Analysed A = analyse(Code);
+  const BodyFacts &Top = A.Model->factsOf(function(A.AST->getASTContext(), "h0"));
+  ASSERT_EQ(Top.Ops.size(), 2u) << "one operation per call, not per path";
+  EXPECT_EQ(Top.Ops[0].Kind, Role::WaitGroupDone);
+  EXPECT_EQ(Top.Ops[0].Path.spelling(), "wg");
+  EXPECT_EQ(Top.Ops[0].Via->getName(), "h24");
+}
+
+TEST(ConcurrencyModelTest, ADependentThreadInitializerIsNoTask) {
+  // The pattern's `std::thread t(f)` has a dependent initializer, and
+  // `return t;` moves a thread rather than starting one.
+  Analysed A = analyse(R"cpp(
+    template <class Fn> std::thread launch(Fn &&f) { std::thread t(f); return t; }
+    void g() { auto w = [] {}; std::thread t = launch(w); }
+  )cpp");
+  EXPECT_TRUE(A.Model->spawns().empty());
 }
 
 } // namespace
