@@ -53,6 +53,7 @@ endforeach()
 
 set(checks "")
 file(GLOB pages ${DOCS}/*.md)
+list(FILTER pages EXCLUDE REGEX "/README\\.md$") # the index, no check's page
 foreach(page ${pages})
   get_filename_component(name ${page} NAME_WE)
   file(READ ${page} text)
