@@ -200,6 +200,14 @@ public:
     return true;
   }
 
+  // A default member initializer makes the member's channel for every
+  // constructor that does not initialize it itself.
+  bool VisitFieldDecl(FieldDecl *F) {
+    if (F->hasInClassInitializer())
+      initialize(F, F->getInClassInitializer());
+    return true;
+  }
+
   bool VisitInitListExpr(InitListExpr *IL) {
     const InitListExpr *Semantic = IL->isSemanticForm() ? IL : IL->getSemanticForm();
     const auto *RD = IL->getType()->getAsRecordDecl();

@@ -399,3 +399,37 @@ void suppressed() {
   });
   ticks.send(1);
 }
+
+// A channel made in a default member initializer is made there, for every
+// constructor that leaves the member alone.
+class MemberInitPipeline {
+public:
+  void start() {
+    csp::go([this] {
+      for (int v : jobs_)
+        // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: range loop over channel 'jobs_', which is never closed; the loop never ends and its task blocks forever [csp-channel-never-closed]
+        // CHECK-MESSAGES: :[[@LINE+7]]:26: note: channel 'jobs_' is made here; close it once the last value is sent
+        process(v);
+    });
+  }
+  void push(int v) { jobs_.send(v); }
+
+private:
+  csp::chan<int> jobs_ = csp::make_chan<int>(8);
+};
+
+// The same member, closed by the owner's stop(): silent.
+class MemberInitPipelineStopped {
+public:
+  void start() {
+    csp::go([this] {
+      for (int v : jobs_)
+        process(v);
+    });
+  }
+  void push(int v) { jobs_.send(v); }
+  void stop() { jobs_.close(); }
+
+private:
+  csp::chan<int> jobs_ = csp::make_chan<int>(8);
+};
