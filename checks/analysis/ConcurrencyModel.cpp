@@ -5,9 +5,7 @@
 
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/RecursiveASTVisitor.h"
-#include "llvm/ADT/SmallPtrSet.h"
 
-#include <functional>
 
 namespace clang::tidy::csp {
 
@@ -92,12 +90,6 @@ const CXXRecordDecl *emplacedRecord(const CXXMemberCallExpr *Call) {
   return Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
 }
 
-/// std::move, std::forward, std::ref and std::cref pass their argument on.
-bool isTransparentStdFunction(const FunctionDecl *FD) {
-  return FD && FD->isInStdNamespace() && FD->getIdentifier() &&
-         llvm::is_contained({"move", "forward", "ref", "cref"}, FD->getName());
-}
-
 /// The definition of \p FD that the analysis may look into.
 const FunctionDecl *analysableDefinition(const ASTContext &Ctx,
                                          const FunctionDecl *FD) {
@@ -105,16 +97,6 @@ const FunctionDecl *analysableDefinition(const ASTContext &Ctx,
   if (!Def || !Def->hasBody() || inSystemHeader(Ctx, Def->getLocation()))
     return nullptr;
   return Def;
-}
-
-const Expr *objectOf(const CallExpr *CE) {
-  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE))
-    return MC->getImplicitObjectArgument();
-  if (isa<CXXOperatorCallExpr>(CE) &&
-      isa_and_nonnull<CXXMethodDecl>(CE->getDirectCallee()))
-    return CE->getArg(0);
-  // A free function with a role takes its object first.
-  return CE->getNumArgs() ? CE->getArg(0) : nullptr;
 }
 
 } // namespace
@@ -473,7 +455,7 @@ public:
     const FunctionDecl *Callee = CE->getDirectCallee();
     if (Callee && Callee != Fn &&
         Model.roles().roleOf(Callee) == Role::None)
-      summarize(CE, Callee, ConcurrencyModel::explicitArgs(CE));
+      summarize(CE, Callee);
     return true;
   }
 
@@ -487,8 +469,7 @@ private:
   /// globals at the call, once per object and role: a helper that reaches
   /// the same object on many paths (or calls the next helper twice) adds
   /// one operation here, so summaries stay linear in the call depth.
-  void summarize(const CallExpr *CE, const FunctionDecl *Callee,
-                 llvm::ArrayRef<const Expr *> Args) {
+  void summarize(const CallExpr *CE, const FunctionDecl *Callee) {
     const FunctionDecl *Def = analysableDefinition(Model.astContext(), Callee);
     if (!Def)
       return;
@@ -570,7 +551,7 @@ std::optional<Op> ConcurrencyModel::classify(const Stmt *S) const {
   const auto *CE = dyn_cast<CallExpr>(S);
   if (!CE)
     return std::nullopt;
-  const Expr *Object = objectOf(CE);
+  const Expr *Object = roleObject(CE);
   Role R = isa<CXXMemberCallExpr>(CE)
                ? Roles.roleOf(CE->getDirectCallee(), Object->getType())
                : Roles.roleOf(CE->getDirectCallee());

@@ -24,12 +24,6 @@ struct LockSet {
   }
 };
 
-const Expr *objectArgument(const CallExpr *CE) {
-  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE))
-    return MC->getImplicitObjectArgument();
-  return CE->getNumArgs() ? CE->getArg(0) : nullptr;
-}
-
 class LocksetAnalysis {
 public:
   using State = LockSet;
@@ -66,7 +60,7 @@ public:
     Role R = Roles.roleOf(CE->getDirectCallee());
     if (R != Role::MutexLock && R != Role::MutexUnlock)
       return;
-    ObjectPath Target = objectOf(objectArgument(CE));
+    ObjectPath Target = objectOf(roleObject(CE));
     if (!Target)
       return;
     // `lk.unlock()` / `lk.lock()` on an RAII lock act on its mutexes.
@@ -85,21 +79,13 @@ public:
       return;
     }
     // A deferred lock locked later: its construction's mutex arguments.
-    if (const auto *Construct = Guard->getInit()
-                                    ? dyn_cast<CXXConstructExpr>(Guard->getInit()->IgnoreImplicit())
-                                    : nullptr)
-      for (const Expr *Arg : Construct->arguments())
-        if (ObjectPath M = objectOf(Arg); M && !isTag(Arg))
-          S.Held.push_back({std::move(M), CE, Guard});
+    for (ObjectPath &M : LockAnalysis::mutexesLockedBy(Guard, /*Deferred=*/true))
+      S.Held.push_back({std::move(M), CE, Guard});
   }
 
 private:
   bool isGuard(const VarDecl *V) const {
     return Roles.roleOf(V->getType()) == TypeRole::ScopedLock;
-  }
-  static bool isTag(const Expr *Arg) {
-    const CXXRecordDecl *RD = Arg->getType()->getAsCXXRecordDecl();
-    return RD && RD->getName().ends_with("_lock_t");
   }
   static void release(State &S, const VarDecl *Guard) {
     llvm::erase_if(S.Held, [&](const HeldLock &H) { return H.Guard == Guard; });
@@ -118,7 +104,8 @@ struct LockAnalysis::Solved {
 LockAnalysis::LockAnalysis(ConcurrencyModel &Model) : Model(Model) {}
 LockAnalysis::~LockAnalysis() = default;
 
-llvm::SmallVector<ObjectPath, 2> LockAnalysis::mutexesLockedBy(const VarDecl *Guard) {
+llvm::SmallVector<ObjectPath, 2> LockAnalysis::mutexesLockedBy(const VarDecl *Guard,
+                                                               bool Deferred) {
   llvm::SmallVector<ObjectPath, 2> Mutexes;
   const auto *Construct = Guard->getInit()
                               ? dyn_cast<CXXConstructExpr>(Guard->getInit()->IgnoreImplicit())
@@ -128,8 +115,11 @@ llvm::SmallVector<ObjectPath, 2> LockAnalysis::mutexesLockedBy(const VarDecl *Gu
   for (const Expr *Arg : Construct->arguments()) {
     const CXXRecordDecl *RD = Arg->getType()->getAsCXXRecordDecl();
     std::string Tag = RD ? qualifiedNameForRoles(RD) : "";
-    if (Tag == "std::defer_lock_t" || Tag == "std::try_to_lock_t")
-      return {};
+    if (Tag == "std::defer_lock_t" || Tag == "std::try_to_lock_t") {
+      if (!Deferred)
+        return {};
+      continue;
+    }
     if (Tag == "std::adopt_lock_t")
       continue;
     if (ObjectPath M = objectOf(Arg))
@@ -172,8 +162,6 @@ llvm::SmallVector<HeldLock, 2> LockAnalysis::heldIn(const FunctionDecl *Fn, cons
       std::optional<LockSet> Before = stateBefore(R.Result, R.Analysis, *P);
       return Before ? Before->Held : llvm::SmallVector<HeldLock, 2>();
     }
-    if (isa<LambdaExpr>(Cur) && Cur != S)
-      break;
   }
   return {};
 }
@@ -228,7 +216,7 @@ const Stmt *LockAnalysis::lockOf(const FunctionDecl *Fn, const ValueDecl *Mutex,
       } else if (const auto *CE = dyn_cast<CallExpr>(Cur)) {
         Role R = Roles.roleOf(CE->getDirectCallee());
         const FunctionDecl *Callee = CE->getDirectCallee();
-        if (R == Role::MutexLock && objectOf(objectArgument(CE)).decl() == Mutex)
+        if (R == Role::MutexLock && objectOf(roleObject(CE)).decl() == Mutex)
           Found = CE;
         else if (R == Role::None && Depth < 3 && Callee && Callee->getDefinition() &&
                  !Model.astContext().getSourceManager().isInSystemHeader(

@@ -65,8 +65,9 @@ public:
                      const Stmt *Before = nullptr, const Stmt *After = nullptr);
 
   /// The mutexes an RAII lock's declaration locks: none for a deferred or
-  /// tried lock.
-  static llvm::SmallVector<ObjectPath, 2> mutexesLockedBy(const VarDecl *Guard);
+  /// tried lock, unless \p Deferred asks for what its later `lock()` takes.
+  static llvm::SmallVector<ObjectPath, 2> mutexesLockedBy(const VarDecl *Guard,
+                                                          bool Deferred = false);
 
 private:
   struct Solved;

@@ -65,13 +65,18 @@ llvm::hash_code ObjectPath::hash() const {
                             llvm::hash_combine_range(Members.begin(), Members.end()));
 }
 
-namespace {
-
-/// std::move, std::forward, std::ref and std::cref pass their argument on.
 bool isTransparentStdFunction(const FunctionDecl *FD) {
   return FD && FD->isInStdNamespace() && FD->getIdentifier() &&
          llvm::is_contained({"move", "forward", "ref", "cref"}, FD->getName());
 }
+
+const Expr *roleObject(const CallExpr *CE) {
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE))
+    return MC->getImplicitObjectArgument();
+  return CE->getNumArgs() ? CE->getArg(0) : nullptr;
+}
+
+namespace {
 
 /// A local reference bound once to an object stands for it; a parameter is
 /// bound by each caller (translate() does that), and a range-for variable

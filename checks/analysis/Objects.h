@@ -82,6 +82,14 @@ private:
 /// element in turn.
 ObjectPath objectOf(const Expr *E);
 
+/// The object a call with a role acts on: a member call's object, a member
+/// operator's first operand; a free function (free operators included) takes
+/// its object first.
+const Expr *roleObject(const CallExpr *CE);
+
+/// std::move, std::forward, std::ref and std::cref pass their argument on.
+bool isTransparentStdFunction(const FunctionDecl *FD);
+
 /// How a function's frame is entered: by a call or by a spawn.
 struct Binding {
   /// The function whose objects are translated (a callee, a task's
