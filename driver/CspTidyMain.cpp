@@ -22,6 +22,7 @@
 #include "Reports.h"
 #include "Subprocess.h"
 #include "TidyFlags.h"
+#include "TidyRun.h"
 #include "Version.h"
 #include "WriteFile.h"
 #include "Workers.h"
@@ -424,9 +425,13 @@ Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
   auto BaseFS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
       llvm::vfs::getRealFileSystem());
   ClangTidyContext Context(std::move(Provider));
-  std::vector<ClangTidyError> Errors =
-      runClangTidy(Context, Compilations, Files, BaseFS, Fix || FixNotes, checkProfileEnabled(),
-                   checkProfilePrefix());
+  FunctionBodies Bodies;
+  std::function<bool(llvm::StringRef)> WantBodies;
+  if (Changed)
+    WantBodies = [&](llvm::StringRef File) { return Changed->removesFrom(File); };
+  std::vector<ClangTidyError> Errors = runClangTidyRecordingBodies(
+      Context, Compilations, Files, BaseFS, Fix || FixNotes, checkProfileEnabled(),
+      checkProfilePrefix(), WantBodies, Bodies);
 
   Outcome Result;
   Result.SuppressedByNoLint = Context.getStats().ErrorsIgnoredNOLINT;
@@ -446,10 +451,16 @@ Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
     }
     Finding F = toFinding(E, Sources);
     // Concurrency findings are not local: a change on the line of any note
-    // (the spawn, the other close, the lock) makes the finding the change's.
-    auto OnChangedLine = [&](const Location &L) { return Changed->contains(L.File, L.Line); };
-    if (Changed && !OnChangedLine(F.Where) &&
-        llvm::none_of(F.Notes, [&](const Note &N) { return OnChangedLine(N.Where); }))
+    // (the spawn, the other close, the lock) makes the finding the change's,
+    // and so do lines removed from the body holding one (a deleted close()).
+    auto Touched = [&](const Location &L) {
+      if (Changed->contains(L.File, L.Line))
+        return true;
+      auto Body = Bodies.outermost(L.File, L.Line);
+      return Body && Changed->removedWithin(L.File, Body->first, Body->second);
+    };
+    if (Changed && !Touched(F.Where) &&
+        llvm::none_of(F.Notes, [&](const Note &N) { return Touched(N.Where); }))
       continue;
     Candidates.push_back(std::move(F));
     CandidateErrors.push_back(I);

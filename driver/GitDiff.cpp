@@ -63,19 +63,27 @@ std::string defaultBaseDir() {
 }
 
 llvm::json::Value ChangedLines::toJSON() const {
-  llvm::json::Object Files;
+  llvm::json::Object Files, Removed;
   for (const auto &Entry : Ranges) {
     llvm::json::Array Spans;
     for (auto [First, Last] : Entry.second)
       Spans.push_back(llvm::json::Array{First, Last});
     Files[Entry.first()] = std::move(Spans);
   }
-  return Files;
+  for (const auto &Entry : Removals) {
+    llvm::json::Array Spans;
+    for (const Removal &R : Entry.second)
+      Spans.push_back(llvm::json::Array{R.First, R.Last, R.Between});
+    Removed[Entry.first()] = std::move(Spans);
+  }
+  return llvm::json::Object{{"lines", std::move(Files)}, {"removed", std::move(Removed)}};
 }
 
 std::optional<ChangedLines> ChangedLines::fromJSON(const llvm::json::Value &V) {
-  const llvm::json::Object *Files = V.getAsObject();
-  if (!Files)
+  const llvm::json::Object *Both = V.getAsObject();
+  const llvm::json::Object *Files = Both ? Both->getObject("lines") : nullptr;
+  const llvm::json::Object *Removed = Both ? Both->getObject("removed") : nullptr;
+  if (!Files || !Removed)
     return std::nullopt;
   ChangedLines Result;
   for (const auto &[File, Spans] : *Files) {
@@ -88,6 +96,20 @@ std::optional<ChangedLines> ChangedLines::fromJSON(const llvm::json::Value &V) {
       if (!Pair || Pair->size() != 2 || !(*Pair)[0].getAsInteger() || !(*Pair)[1].getAsInteger())
         return std::nullopt;
       Ranges.emplace_back(*(*Pair)[0].getAsInteger(), *(*Pair)[1].getAsInteger());
+    }
+  }
+  for (const auto &[File, Spans] : *Removed) {
+    auto &Removals = Result.Removals[File.str()];
+    const llvm::json::Array *List = Spans.getAsArray();
+    if (!List)
+      return std::nullopt;
+    for (const llvm::json::Value &Span : *List) {
+      const llvm::json::Array *Triple = Span.getAsArray();
+      if (!Triple || Triple->size() != 3 || !(*Triple)[0].getAsInteger() ||
+          !(*Triple)[1].getAsInteger() || !(*Triple)[2].getAsBoolean())
+        return std::nullopt;
+      Removals.push_back({unsigned(*(*Triple)[0].getAsInteger()),
+                          unsigned(*(*Triple)[1].getAsInteger()), *(*Triple)[2].getAsBoolean()});
     }
   }
   return Result;
@@ -177,6 +199,7 @@ std::string diffPath(llvm::StringRef Text) {
 ChangedLines ChangedLines::parse(llvm::StringRef Diff, llvm::StringRef Root) {
   ChangedLines Result;
   std::vector<std::pair<unsigned, unsigned>> *Current = nullptr;
+  std::vector<Removal> *CurrentRemovals = nullptr;
   llvm::SmallVector<llvm::StringRef, 0> Lines;
   Diff.split(Lines, '\n');
   for (llvm::StringRef Line : Lines) {
@@ -189,21 +212,31 @@ ChangedLines ChangedLines::parse(llvm::StringRef Diff, llvm::StringRef Root) {
         llvm::SmallString<256> Absolute(Root);
         llvm::sys::path::append(Absolute, Relative);
         Current = &Result.Ranges[Absolute];
+        CurrentRemovals = &Result.Removals[Absolute];
       }
       continue;
     }
     // @@ -old[,n] +new[,m] @@: m lines from `new` are the change's; m = 0
-    // is a pure deletion, which leaves no line to flag.
+    // is a pure deletion after line `new`, which leaves no line to flag but
+    // can make one a finding (a removed close()); n > 0 took lines away.
     if (!Current || !Line.consume_front("@@ -"))
       continue;
-    llvm::StringRef New = Line.split(" +").second.split(' ').first;
-    auto [StartText, CountText] = New.split(',');
-    unsigned Start = 0, Count = 1;
-    if (StartText.getAsInteger(10, Start) ||
-        (!CountText.empty() && CountText.getAsInteger(10, Count)))
+    auto [OldSpan, Rest] = Line.split(" +");
+    llvm::StringRef New = Rest.split(' ').first;
+    auto Span = [](llvm::StringRef Text, unsigned &Start, unsigned &Count) {
+      auto [StartText, CountText] = Text.split(',');
+      Count = 1;
+      return !StartText.getAsInteger(10, Start) &&
+             (CountText.empty() || !CountText.getAsInteger(10, Count));
+    };
+    unsigned OldStart = 0, OldCount = 0, Start = 0, Count = 0;
+    if (!Span(OldSpan, OldStart, OldCount) || !Span(New, Start, Count))
       continue;
     if (Count)
       Current->emplace_back(Start, Start + Count - 1);
+    if (OldCount)
+      CurrentRemovals->push_back(Count ? Removal{Start, Start + Count - 1, false}
+                                       : Removal{Start, Start + 1, true});
   }
   return Result;
 }
@@ -228,9 +261,23 @@ bool ChangedLines::contains(llvm::StringRef File, unsigned Line) const {
   });
 }
 
+bool ChangedLines::removedWithin(llvm::StringRef File, unsigned First, unsigned Last) const {
+  auto It = Removals.find(resolved(File));
+  if (It == Removals.end())
+    return false;
+  return llvm::any_of(It->second, [&](const Removal &R) {
+    return R.Between ? First <= R.First && R.Last <= Last : R.First <= Last && First <= R.Last;
+  });
+}
+
+bool ChangedLines::removesFrom(llvm::StringRef File) const {
+  auto It = Removals.find(resolved(File));
+  return It != Removals.end() && !It->second.empty();
+}
+
 bool ChangedLines::touches(llvm::StringRef File) const {
   auto It = Ranges.find(resolved(File));
-  return It != Ranges.end() && !It->second.empty();
+  return (It != Ranges.end() && !It->second.empty()) || removesFrom(File);
 }
 
 } // namespace csp_tidy

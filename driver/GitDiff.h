@@ -44,12 +44,25 @@ public:
   static std::optional<ChangedLines> fromJSON(const llvm::json::Value &V);
 
   bool contains(llvm::StringRef File, unsigned Line) const;
-  /// Whether \p File has added or changed lines.
+  /// Whether the change removed or replaced lines of \p File between lines
+  /// \p First and \p Last of its new version (both inside the span).
+  bool removedWithin(llvm::StringRef File, unsigned First, unsigned Last) const;
+  /// Whether the change removed or replaced any line of \p File.
+  bool removesFrom(llvm::StringRef File) const;
+  /// Whether \p File has added, changed or removed lines.
   bool touches(llvm::StringRef File) const;
 
 private:
   /// Per absolute path: inclusive line ranges of the new version.
   llvm::StringMap<std::vector<std::pair<unsigned, unsigned>>> Ranges;
+  /// Per absolute path, where the change took lines away, in lines of the
+  /// new version: the lines that replace them, or for a pure deletion the
+  /// two lines it lay between (First + 1 == Last, Between set).
+  struct Removal {
+    unsigned First, Last;
+    bool Between;
+  };
+  llvm::StringMap<std::vector<Removal>> Removals;
 };
 
 } // namespace csp_tidy
