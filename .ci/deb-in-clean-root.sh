@@ -1,49 +1,26 @@
 #!/usr/bin/env bash
-# CI: the Debian package as a user gets it. A fresh Debian 12 root (a
-# debootstrap minbase, made once per machine and copied for each run) installs
-# the package with apt-get, which must pull every runtime dependency by the
-# package's Depends; then the installed driver runs on the example, and the
-# installed plugin in the stock clang-tidy-19.
+# CI: the Debian package as a user gets it. A fresh Debian 12 root
+# (.ci/clean-root.sh) installs the package with apt-get, which must pull every
+# runtime dependency by the package's Depends; then the installed driver runs
+# on the example, and the installed plugin in the stock clang-tidy-19.
 # usage: .ci/deb-in-clean-root.sh <csp-tidy_*.deb>
-# Needs root and debootstrap. CSP_TIDY_ROOT_CACHE: where the base root and
-# debootstrap's downloads are kept (default /var/cache/csp-tidy-ci), outside
-# the repository.
+# Needs root and debootstrap.
 set -euo pipefail
 
 deb=$(realpath "$1")
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cache=${CSP_TIDY_ROOT_CACHE:-/var/cache/csp-tidy-ci}
-base=$cache/bookworm-minbase
 
 start=$SECONDS
-if [ ! -x "$base/usr/bin/apt-get" ]; then
-  echo "clean-root: debootstrap bookworm into $base"
-  rm -rf "$base.new"
-  mkdir -p "$cache/debs"
-  debootstrap --variant=minbase --cache-dir="$cache/debs" bookworm "$base.new" >"$cache/debootstrap.log" 2>&1 ||
-    { tail -20 "$cache/debootstrap.log" >&2; exit 1; }
-  mv "$base.new" "$base"
-fi
-echo "clean-root: base root ready after $((SECONDS - start)) s"
-
-root=$(mktemp -d /var/tmp/csp-tidy-root.XXXXXX)
-# debootstrap made the root's own /dev nodes; only /proc is mounted, and the
-# removal never leaves the root's file system.
-cleanup() {
-  umount "$root/proc" 2>/dev/null || true
-  rm -rf --one-file-system "$root"
-}
-trap cleanup EXIT
-cp -a "$base/." "$root/"
-mount -t proc proc "$root/proc"
-cp /etc/resolv.conf "$root/etc/resolv.conf"
+root=$("$src"/.ci/clean-root.sh new)
+trap '"$src"/.ci/clean-root.sh remove "$root"' EXIT
+echo "clean-root: root ready after $((SECONDS - start)) s"
 cp "$deb" "$root/tmp/"
 # The example with the runtime headers it includes, laid out as in the repo.
 mkdir -p "$root/tmp/src/test/runtime"
 cp -r "$src/examples" "$root/tmp/src/"
 cp -r "$src/test/runtime/include" "$root/tmp/src/test/runtime/"
 
-chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root /bin/bash -euo pipefail -c '
+"$src"/.ci/clean-root.sh run "$root" -- /bin/bash -euo pipefail -c '
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends /tmp/'"$(basename "$deb")"' >/tmp/install.log 2>&1 ||

