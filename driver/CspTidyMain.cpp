@@ -154,8 +154,12 @@ cl::opt<std::string> WorkerFindings("worker-findings", cl::Hidden, cl::cat(Categ
 cl::opt<std::string> WorkerFixes("worker-fixes", cl::Hidden, cl::cat(Category));
 cl::opt<std::string> WorkerChangedLines("worker-changed-lines", cl::Hidden, cl::cat(Category));
 
+// -use-color=false holds for the driver's own errors too: an editor's
+// compilation buffer is a terminal, and its parser wants a plain "error:".
+bool plainErrors() { return UseColor.getNumOccurrences() && !UseColor; }
+
 int fail(const llvm::Twine &Message) {
-  llvm::WithColor::error(llvm::errs(), "csp-tidy") << Message << "\n";
+  llvm::WithColor::error(llvm::errs(), "csp-tidy", plainErrors()) << Message << "\n";
   return ExitCannotAnalyse;
 }
 
@@ -628,14 +632,14 @@ int main(int argc, const char **argv) {
         **Provider, AbsoluteForOptions, knownChecks().Names, knownChecks().Options);
     if (verifyConfigRequested()) {
       for (const std::string &Problem : Problems)
-        llvm::WithColor::error(llvm::errs(), "csp-tidy") << Problem << "\n";
+        llvm::WithColor::error(llvm::errs(), "csp-tidy", plainErrors()) << Problem << "\n";
       if (!Problems.empty())
         return ExitCannotAnalyse;
       llvm::outs() << "No config errors detected.\n";
       return ExitClean;
     }
     for (const std::string &Problem : Problems)
-      llvm::WithColor::warning(llvm::errs(), "csp-tidy") << Problem << "\n";
+      llvm::WithColor::warning(llvm::errs(), "csp-tidy", plainErrors()) << Problem << "\n";
   }
   if (explainConfigRequested()) {
     explainConfig(**Provider, AbsoluteForOptions, EnabledChecks, llvm::outs());

@@ -8,13 +8,16 @@
 --   vim.api.nvim_create_autocmd('BufWritePost', {pattern = {'*.cpp', '*.cc'},
 --     command = 'silent CspTidy'})
 
--- clang's "file:line:col: warning: message [check]"; the source excerpts
--- and the summary are dropped.
+-- clang's "file:line:col: warning: message [check]", and the tool's own
+-- "csp-tidy: error: ..." (exit 2: bad flags or configuration, a file that
+-- does not compile), which names no place; the source excerpts and the
+-- summary are dropped.
 local errorformat = table.concat({
   '%f:%l:%c: fatal %trror: %m',
   '%f:%l:%c: %trror: %m',
   '%f:%l:%c: %tarning: %m',
   '%f:%l:%c: %tote: %m',
+  'csp-tidy: %trror: %m',
   '%-G%.%#',
 }, ',')
 
@@ -32,7 +35,14 @@ vim.api.nvim_create_user_command('CspTidy', function(opts)
   local status = vim.v.shell_error
   vim.fn.setqflist({}, ' ', { title = 'csp-tidy', lines = lines, efm = errorformat })
   if status == 2 then
-    vim.notify('csp-tidy could not analyse the file (see :copen)', vim.log.levels.ERROR)
+    -- The tool's own words, not a summary of them.
+    local errors = vim.tbl_filter(function(line)
+      return line:match('^csp%-tidy: error: ') ~= nil
+    end, lines)
+    if #errors == 0 then
+      errors = { 'csp-tidy: exited 2 (see :copen)' }
+    end
+    vim.notify(table.concat(errors, '\n'), vim.log.levels.ERROR)
   end
   vim.cmd('cwindow')
 end, { nargs = '*', desc = 'csp-tidy findings in the quickfix list' })
