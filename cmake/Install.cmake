@@ -3,6 +3,7 @@
 #   bin/csp-tidy                          the driver
 #   lib/csp-tidy/CspTidyModule.so         the plugin for `clang-tidy-19 -load`,
 #   lib/csp-tidy/CspTidyChecks.so           and the checks it loads
+#   lib/csp-tidy/CspClangPlugin.so        the checks inside a clang-19 compile (-fplugin=)
 #   share/man/man1/csp-tidy.1             the man page, from `csp-tidy --help`
 #   share/doc/csp-tidy/                   README, check pages, options
 #   share/bash-completion/completions/    option completion for bash
@@ -11,7 +12,7 @@ include(GNUInstallDirs)
 install(TARGETS csp-tidy RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # Not in the linker's path: the pair is loaded by file name, and the shim
 # finds the checks next to its own real path.
-install(TARGETS CspTidyModule CspTidyChecks LIBRARY DESTINATION lib/csp-tidy)
+install(TARGETS CspTidyModule CspTidyChecks CspClangPlugin LIBRARY DESTINATION lib/csp-tidy)
 
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR} FILES_MATCHING PATTERN "*.md")
@@ -39,8 +40,8 @@ install(FILES ${CSP_MAN_PAGE} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 # /usr. Its Depends are what the driver links (found by dpkg-shlibdeps:
 # libclang-cpp19, libllvm19 and the C++ runtime), clang's own headers
 # (stddef.h and the like, which every analysis includes) and a C++ standard
-# library for the code being analysed; clang-tidy-19 is recommended, for the
-# plugin.
+# library for the code being analysed; clang-tidy-19 and clang-19 are
+# recommended, for the two plugins.
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME csp-tidy)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -52,5 +53,5 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "libclang-common-19-dev, libstdc++-12-dev | libstdc++-dev")
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "clang-tidy-19")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "clang-tidy-19, clang-19")
 include(CPack)

@@ -19,6 +19,7 @@
 #include "ExportedFixes.h"
 #include "Findings.h"
 #include "GitDiff.h"
+#include "Merge.h"
 #include "Reports.h"
 #include "Subprocess.h"
 #include "TidyFlags.h"
@@ -148,6 +149,11 @@ cl::opt<std::string> DocsURL("docs-url",
                              cl::desc("Where this csp-tidy's docs/ directory is published, for "
                                       "the checks' help links in SARIF reports"),
                              cl::value_desc("url"), cl::init(CSP_TIDY_DOCS_URL), cl::cat(Category));
+cl::opt<bool, false, BoolParser> Merge("merge",
+                    cl::desc("Report the findings files that a build with CspClangPlugin.so "
+                             "(-fplugin-arg-csp-findings=<dir>) wrote to the directories "
+                             "named, instead of analysing sources"),
+                    cl::init(false), cl::cat(Category));
 // How the driver runs itself once per file; not for users.
 cl::opt<std::string> WorkerFile("worker-file", cl::Hidden, cl::cat(Category));
 cl::opt<std::string> WorkerFindings("worker-findings", cl::Hidden, cl::cat(Category));
@@ -668,7 +674,7 @@ int main(int argc, const char **argv) {
     return fail("--baseline-prune rewrites the file --baseline names; give it");
   // A run over part of the database would take the other files' entries
   // for stale.
-  bool WholeDatabase = SourcePaths.empty() && DiffBase.empty();
+  bool WholeDatabase = (SourcePaths.empty() || Merge) && DiffBase.empty();
   if (BaselinePrune && WorkerFile.empty() && !WholeDatabase)
     return fail("--baseline-prune needs a run over the whole compilation database: no files, "
                 "no --diff-base");
@@ -743,7 +749,12 @@ int main(int argc, const char **argv) {
         return fail("no such file: '" + Path + "'");
       Files.push_back(Path);
     }
-  bool FromDatabase = !*Fixed;
+  if (Merge && (*Fixed || !BuildPath.empty() || Fixing))
+    return fail("--merge reports the findings files of a build; it takes no -p, compiler "
+                "flags, -fix or -export-fixes");
+  if (Merge && Files.empty())
+    return fail("--merge needs the directories the build wrote its findings files to");
+  bool FromDatabase = !*Fixed && !Merge;
   if (Files.empty() && !FromDatabase)
     return fail("no input files; usage: csp-tidy [options] <source>... [-- <flags>]");
   if (Files.empty() && BuildPath.empty())
@@ -751,7 +762,7 @@ int main(int argc, const char **argv) {
                 "of its compile_commands.json");
 
   std::unique_ptr<tooling::CompilationDatabase> Compilations = std::move(*Fixed);
-  if (!Compilations) {
+  if (!Compilations && !Merge) {
     std::string Error;
     if (!BuildPath.empty()) {
       llvm::SmallString<256> JSONPath(BuildPath);
@@ -798,7 +809,7 @@ int main(int argc, const char **argv) {
                     "flags after '--')");
   }
   unsigned SkippedFiles = 0;
-  if (!Files.empty()) {
+  if (!Files.empty() && !Merge) {
     auto Checked = filesWithChecks(**Provider, Files);
     if (!ConfigParseError.empty())
       return fail(ConfigParseError);
@@ -839,6 +850,22 @@ int main(int argc, const char **argv) {
   bool IsWorker = !WorkerFile.empty();
   if (Files.empty()) {
     // Nothing changed that the database compiles: nothing to report.
+  } else if (Merge) {
+    auto Outcomes = readFindingsFiles(Files);
+    if (!Outcomes)
+      return fail(llvm::toString(Outcomes.takeError()));
+    std::vector<Finding> Candidates = mergeOutcomes(*Outcomes, Changed ? &*Changed : nullptr,
+                                                    SuppressedByNoLint, HiddenInHeaders);
+    std::vector<bool> InBaseline =
+        Accepted ? Accepted->accept(Candidates) : std::vector<bool>(Candidates.size());
+    for (size_t I = 0; I < Candidates.size(); ++I)
+      (InBaseline[I] ? Baselined : Report.Findings).push_back(std::move(Candidates[I]));
+    if (PrintText) {
+      for (const Finding &F : Report.Findings)
+        printFinding(llvm::outs(), F);
+      // Before the summary on stderr, as the findings of a driver run are.
+      llvm::outs().flush();
+    }
   } else if (IsWorker) {
     bool Compiled = true;
     std::string ExportError;

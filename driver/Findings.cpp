@@ -274,4 +274,26 @@ bool fromJSON(const llvm::json::Value &V, Finding &F, llvm::json::Path P) {
          O.map("codeHash", F.CodeHash);
 }
 
+llvm::json::Value toJSON(const Outcome &O) {
+  llvm::json::Array Findings, Baselined;
+  for (const Finding &F : O.Findings)
+    Findings.push_back(toJSON(F));
+  for (const Finding &F : O.Baselined)
+    Baselined.push_back(toJSON(F));
+  return llvm::json::Object{{"findings", std::move(Findings)},
+                            {"baselined", std::move(Baselined)},
+                            {"nolint", O.SuppressedByNoLint},
+                            {"hidden-in-headers", O.HiddenInHeaders}};
+}
+
+bool fromJSON(const llvm::json::Value &V, Outcome &O, llvm::json::Path P) {
+  llvm::json::ObjectMapper M(V, P);
+  int64_t NoLint = 0, Hidden = 0; // llvm::json reads no `unsigned`
+  bool Read = M && M.map("findings", O.Findings) && M.map("baselined", O.Baselined) &&
+              M.map("nolint", NoLint) && M.map("hidden-in-headers", Hidden);
+  O.SuppressedByNoLint = NoLint;
+  O.HiddenInHeaders = Hidden;
+  return Read;
+}
+
 } // namespace csp_tidy

@@ -16,22 +16,6 @@
 
 namespace csp_tidy {
 
-/// What the driver learns from analysing a file in a worker.
-struct Outcome {
-  std::vector<Finding> Findings; // after the diff filter and the baseline
-  /// Those the baseline accepted: kept, not counted, so that a finding in
-  /// a header, which every file including it reports, counts once.
-  std::vector<Finding> Baselined;
-  unsigned SuppressedByNoLint = 0;
-  /// Findings in headers that -header-filter does not show (or
-  /// -exclude-header-filter hides, or system headers), counted once per
-  /// file that includes them, as clang-tidy counts them.
-  unsigned HiddenInHeaders = 0;
-};
-
-llvm::json::Value toJSON(const Outcome &O);
-bool fromJSON(const llvm::json::Value &V, Outcome &O, llvm::json::Path P);
-
 struct FileResult {
   std::string File;
   /// Set when the file could not be analysed: what to tell the user.

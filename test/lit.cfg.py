@@ -47,6 +47,7 @@ config.substitutions.append(("%clangxx", config.clangxx))
 config.substitutions.append(("%csp_path", os.pathsep.join(
     [os.path.dirname(config.csp_tidy), config.environment["PATH"]])))
 config.substitutions.append(("%csp_plugin", config.csp_plugin))
+config.substitutions.append(("%csp_clang_plugin", config.csp_clang_plugin))
 config.substitutions.append(("%example_plugin", config.example_plugin))
 config.substitutions.append(("%clang_tidy", config.clang_tidy))
 config.substitutions.append(("%csp_runtime_include", runtime_include))
