@@ -10,12 +10,17 @@ and prints the ratio. Inputs: the fixture programs (test/fixtures), and a
 generated translation unit of N worker-pool functions, at N and 10N, to show
 that the checks' time grows linearly with the size of the code.
 
+With --compile it measures instead a compile (clang++-19 -c, at -O0 and at
+-O2) with the compiler plugin (-fplugin=CspClangPlugin.so) against the same
+compile without it, on the generated file and the fixtures.
+
 With --parallel it measures instead the wall-clock time of a whole-database
 run (`csp-tidy -p DB -j N`, N from 1 to the number of cores) over a compile
 database of the fixture programs, and the speedup over -j 1.
 
   bench/run.py [--build build] [--functions 300] [--runs 5] [--instructions]
   bench/run.py --parallel [--runs 3]
+  bench/run.py --compile [--functions 50] [--fixtures 8] [--instructions]
 """
 
 import argparse
@@ -124,6 +129,27 @@ def parallel(args, flags, fixtures):
         print("-j %-3d %8.2f s   %.2fx" % (jobs, seconds, serial / seconds))
 
 
+def compile_with_plugin(args, flags, fixtures):
+    """A compile with the plugin against the same compile without it."""
+    work = tempfile.mkdtemp(prefix="csp-bench-compile-")
+    generated = os.path.join(work, "pools_%d.cpp" % args.functions)
+    generate(generated, args.functions)
+    inputs = [("generated, %d functions" % args.functions, [generated])]
+    if fixtures:
+        inputs.append(("fixtures (%d files)" % len(fixtures), fixtures))
+    plugin = ["-fplugin=" + os.path.join(args.build, "lib", "CspClangPlugin.so")]
+    unit = "G instr" if args.instructions else "CPU s"
+    print("%-28s %-4s %12s %12s %8s   (%s)" % ("input", "opt", "plain", "plugin", "ratio", unit))
+    for name, files in inputs:
+        for opt in ("-O0", "-O2"):
+            compile_ = ["clang++-19"] + flags + [opt, "-c", "-o", os.devnull]
+            plain = sum(measure(compile_ + [f], args.runs, args.instructions) for f in files)
+            checked = sum(measure(compile_ + plugin + [f], args.runs, args.instructions)
+                          for f in files)
+            print("%-28s %-4s %12.3f %12.3f %7.4fx" % (name, opt, plain, checked, checked / plain),
+                  flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", default=os.path.join(ROOT, "build"))
@@ -131,6 +157,9 @@ def main():
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--instructions", action="store_true")
     parser.add_argument("--parallel", action="store_true")
+    parser.add_argument("--compile", action="store_true")
+    parser.add_argument("--fixtures", type=int, default=0,
+                        help="with --compile, only the first N fixtures (0: all)")
     args = parser.parse_args()
 
     flags = ["-std=c++20", "-I" + os.path.join(ROOT, "test", "runtime", "include")]
@@ -139,6 +168,9 @@ def main():
     fixtures = sorted(glob.glob(os.path.join(ROOT, "test", "fixtures", "*", "*.cpp")))
     if args.parallel:
         parallel(args, flags, fixtures)
+        return
+    if args.compile:
+        compile_with_plugin(args, flags, fixtures[:args.fixtures] if args.fixtures else fixtures)
         return
 
     work = tempfile.mkdtemp(prefix="csp-bench-")
