@@ -4,6 +4,8 @@
 
 #include "clang/AST/RecursiveASTVisitor.h"
 
+#include <functional>
+
 namespace clang::tidy::csp {
 
 namespace {
@@ -141,6 +143,30 @@ bool isNotFlag(const Expr *E, const OkFlag &Flag) {
   return false;
 }
 
+/// The body of \p Loop when the loop has no condition of its own (none, or
+/// a constant true one), so only its body can end it; else null.
+const Stmt *unconditionalLoopBody(const Stmt *Loop, ASTContext &Ctx) {
+  const Expr *Cond = nullptr;
+  const Stmt *LoopBody = nullptr;
+  if (const auto *For = dyn_cast<ForStmt>(Loop)) {
+    Cond = For->getCond();
+    LoopBody = For->getBody();
+  } else if (const auto *While = dyn_cast<WhileStmt>(Loop)) {
+    Cond = While->getCond();
+    LoopBody = While->getBody();
+  } else if (const auto *Do = dyn_cast<DoStmt>(Loop)) {
+    Cond = Do->getCond();
+    LoopBody = Do->getBody();
+  } else {
+    return nullptr;
+  }
+  bool Forever = true;
+  if (Cond && (Cond->isValueDependent() ||
+               !Cond->EvaluateAsBooleanCondition(Forever, Ctx) || !Forever))
+    return nullptr;
+  return LoopBody;
+}
+
 /// Whether the loop around the receive \p Call ends only once the channel
 /// is closed: it has no condition of its own (or a constant true one), and
 /// its every exit sits in `if (!ok)` (or the else of `if (ok)`).
@@ -155,22 +181,8 @@ const Stmt *loopUntilClosed(ConcurrencyModel &Model, const FunctionDecl *Body,
   std::optional<OkFlag> Flag = okFlagOf(Model, Call);
   if (!Flag)
     return nullptr;
-  const Expr *Cond = nullptr;
-  const Stmt *LoopBody = nullptr;
-  if (const auto *For = dyn_cast<ForStmt>(Loop)) {
-    Cond = For->getCond();
-    LoopBody = For->getBody();
-  } else if (const auto *While = dyn_cast<WhileStmt>(Loop)) {
-    Cond = While->getCond();
-    LoopBody = While->getBody();
-  } else if (const auto *Do = dyn_cast<DoStmt>(Loop)) {
-    Cond = Do->getCond();
-    LoopBody = Do->getBody();
-  }
-  bool Forever = true;
-  if (Cond && (Cond->isValueDependent() ||
-               !Cond->EvaluateAsBooleanCondition(Forever, Model.astContext()) ||
-               !Forever))
+  const Stmt *LoopBody = unconditionalLoopBody(Loop, Model.astContext());
+  if (!LoopBody)
     return nullptr;
   // The receive runs on every iteration.
   for (const Stmt *P = Model.parentOf(Call); P && P != LoopBody;
@@ -197,6 +209,17 @@ const Stmt *loopUntilClosed(ConcurrencyModel &Model, const FunctionDecl *Body,
       return nullptr;
   }
   return Loop;
+}
+
+/// Whether the loop \p Loop runs forever by itself: a constant true
+/// condition (or none) and nothing in its body that leaves it.
+bool loopsForever(const Stmt *Loop, ASTContext &Ctx) {
+  const Stmt *LoopBody = unconditionalLoopBody(Loop, Ctx);
+  if (!LoopBody)
+    return false;
+  LoopExits Finder;
+  Finder.TraverseStmt(const_cast<Stmt *>(LoopBody));
+  return Finder.Exits.empty();
 }
 
 /// Whether code outside this translation unit may operate on members of
@@ -367,6 +390,48 @@ void ChannelNeverClosedCheck::checkModel(ConcurrencyModel &Model) {
         << Info.MadeAs->getName();
   };
 
+  // An endless stream has no last value to close after: a producer that
+  // never returns (a `[[noreturn]]` body, a send loop with no exit), or a
+  // stage that forwards from such a stream for as long as it lasts. Its
+  // receivers are a service running until the program ends, not a leak.
+  llvm::DenseMap<const ChannelInfo *, bool> EndlessMemo;
+  std::function<bool(const ChannelInfo *)> Endless =
+      [&](const ChannelInfo *Info) {
+        auto [It, New] = EndlessMemo.try_emplace(Info, false);
+        if (!New)
+          return It->second;
+        bool Result = llvm::any_of(Info->Ops, [&](const PlacedOp *O) {
+          if (O->Operation.Kind != Role::ChannelSend || !O->Body)
+            return false;
+          if (O->Body->isNoReturn())
+            return true;
+          const Stmt *Top = O->Body->getBody();
+          for (const Stmt *P = Model.parentOf(O->Operation.Site); P && P != Top;
+               P = Model.parentOf(P)) {
+            if (isa<LambdaExpr>(P))
+              break;
+            if (loopsForever(P, Model.astContext()))
+              return true;
+            const auto *Range = dyn_cast<CXXForRangeStmt>(P);
+            if (!Range || canLeaveEarly(Range))
+              continue;
+            for (const PlacedOp &R : Model.operations())
+              if (R.Operation.Kind == Role::ChannelRange &&
+                  R.Operation.Site == Range)
+                if (const ChannelInfo *From = Model.channel(R.Operation.Object);
+                    From && From != Info &&
+                    llvm::none_of(From->Ops, [](const PlacedOp *C) {
+                      return isClose(C->Operation.Kind);
+                    }) &&
+                    Endless(From))
+                  return true;
+          }
+          return false;
+        });
+        EndlessMemo[Info] = Result;
+        return Result;
+      };
+
   llvm::DenseSet<const Stmt *> Reported;
   for (const PlacedOp &P : Model.operations()) {
     const Op &Receive = P.Operation;
@@ -375,7 +440,7 @@ void ChannelNeverClosedCheck::checkModel(ConcurrencyModel &Model) {
           canLeaveEarly(cast<CXXForRangeStmt>(Receive.Site)))
         continue;
       const ChannelInfo *Info = NeverClosed(Receive.Object);
-      if (!Info)
+      if (!Info || Endless(Info))
         continue;
       diag(Receive.Site->getBeginLoc(),
            "range loop over channel '%0', which is never closed; the loop "
@@ -392,7 +457,7 @@ void ChannelNeverClosedCheck::checkModel(ConcurrencyModel &Model) {
         Reported.contains(Loop))
       continue;
     const ChannelInfo *Info = NeverClosed(Receive.Object);
-    if (!Info)
+    if (!Info || Endless(Info))
       continue;
     Reported.insert(Loop);
     diag(Loop->getBeginLoc(),

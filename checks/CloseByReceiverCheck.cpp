@@ -29,6 +29,32 @@ bool madeHere(const ValueDecl *D, const FunctionDecl *Body) {
          !(V->getInit() && ConcurrencyModel::rootObject(V->getInit()));
 }
 
+/// Whether \p T is a channel of an empty element type (Go's `chan
+/// struct{}`), which can carry nothing but its close.
+bool carriesNothing(QualType T) {
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      T.getNonReferenceType()->getAsCXXRecordDecl());
+  if (!Spec || Spec->getTemplateArgs().size() == 0 ||
+      Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+    return false;
+  const auto *Elem = Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
+  return Elem && Elem->hasDefinition() && Elem->isEmpty();
+}
+
+/// Whether the channel is a signal: nothing in this translation unit sends
+/// on it, and nothing elsewhere can, because its element type carries no
+/// value or because it is made here and kept here. Closing it is how its
+/// waiters are woken; there is no sender whose next send could panic.
+bool signalOnly(const ConcurrencyModel &Model, const ValueDecl *Channel) {
+  const ChannelInfo *Info = Model.channel(Channel);
+  if (!Info || llvm::any_of(Info->Ops, [](const PlacedOp *O) {
+        return O->Operation.Kind == Role::ChannelSend ||
+               O->Operation.Kind == Role::SelectSendCase;
+      }))
+    return false;
+  return carriesNothing(Channel->getType()) || (Info->MadeAt && !Info->Escapes);
+}
+
 } // namespace
 
 void CloseByReceiverCheck::checkModel(ConcurrencyModel &Model) {
@@ -59,6 +85,8 @@ void CloseByReceiverCheck::checkModel(ConcurrencyModel &Model) {
       if (llvm::any_of(Facts.Ops, [&](const Op &O) {
             return O.Kind == Role::ChannelSend && SameChannel(O.Object);
           }))
+        continue;
+      if (signalOnly(Model, Channel))
         continue;
       // A helper that receives and closes is reported in the helper.
       if (Close.Via &&

@@ -433,3 +433,62 @@ public:
 private:
   csp::chan<int> jobs_ = csp::make_chan<int>(8);
 };
+
+// ---- An endless service: the stream has no last value to close after. ----
+
+// Issue 16, cpp-channel's examples/cmake-project: the only producer never
+// returns ([[noreturn]], `while (true)` with no exit), so neither the stage
+// that ranges over its channel nor the one after it is waiting for a close.
+[[noreturn]] void produceForever(csp::chan<int> out) {
+  int n = 0;
+  while (true)
+    out.send(++n);
+}
+void stage(csp::chan<int> in, csp::chan<int> out) {
+  for (int v : in)
+    out.send(v + 2);
+}
+void sink(csp::chan<int> in) {
+  for (int v : in)
+    process(v);
+}
+void endlessService() {
+  auto incoming = csp::make_chan<int>(4);
+  auto outgoing = csp::make_chan<int>();
+  std::thread producer(produceForever, incoming);
+  std::thread consumer(sink, outgoing);
+  std::vector<std::thread> stages;
+  for (int i = 0; i < 4; ++i)
+    stages.emplace_back(stage, incoming, outgoing);
+  producer.join();
+  consumer.join();
+  for (auto &t : stages)
+    t.join();
+}
+
+// The same without [[noreturn]]: a `for (;;)` send loop with no exit.
+void endlessTicker() {
+  auto ticks = csp::make_chan<int>();
+  csp::go([ticks] {
+    for (int n = 0;; ++n)
+      ticks.send(n);
+  });
+  for (int t : ticks)
+    process(t);
+}
+
+// A producer loop that can end is not endless: it still owes the close.
+void tickerThatStops(bool &stop) {
+  auto ticks = csp::make_chan<int>();
+  csp::go([ticks, &stop] {
+    while (true) {
+      if (stop)
+        return;
+      ticks.send(1);
+    }
+  });
+  for (int t : ticks)
+    // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: range loop over channel 'ticks', which is never closed; the loop never ends and its task blocks forever [csp-channel-never-closed]
+    // CHECK-MESSAGES: :[[@LINE-10]]:16: note: channel 'ticks' is made here; close it once the last value is sent
+    process(t);
+}

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -394,4 +395,65 @@ void suppressed() {
         jobs.close(); // NOLINT(csp-close-by-receiver)
   });
   jobs.send(-1);
+}
+
+// ---- Negative: a signal-only channel, which nothing ever sends on. -------
+
+// Go's `chan struct{}` done signal: no value ever comes, so there is no
+// sender to panic; closing it is how every waiter is woken.
+struct Signal {};
+
+// Issue 16, pygolang's context: a waiter selects on its own done channel
+// and its parent's, and cancelling (closing its done, once, under a flag)
+// is what it does when the parent's fires.
+class Context {
+public:
+  void cancel() {
+    std::lock_guard<std::mutex> hold(mu_);
+    if (canceled_)
+      return;
+    canceled_ = true;
+    done_.close();
+  }
+  void propagateFrom(csp::chan<Signal> parent) {
+    csp::go([this, parent] {
+      int fired = -1;
+      csp::select(csp::recv_case(done_, [&] { fired = 0; }),
+                  csp::recv_case(parent, [&] { fired = 1; }));
+      if (fired == 1)
+        cancel();
+    });
+  }
+  void wait() { done_.recv(); }
+
+private:
+  std::mutex mu_;
+  bool canceled_ = false;
+  csp::chan<Signal> done_ = csp::make_chan<Signal>();
+};
+
+// Issue 16, wendelin.core's Conn.close: for each file, force its close
+// (which closes its `closed` signal) and wait for the signal.
+struct FileHandle {
+  csp::chan<Signal> closed = csp::make_chan<Signal>();
+  void forceClose() { closed.close(); }
+};
+void closeAll(std::vector<FileHandle *> &files) {
+  for (FileHandle *f : files) {
+    f->forceClose();
+    f->closed.recv();
+  }
+}
+
+// The same close by a receiver on a channel something does send on stays
+// reported, whatever its element type.
+void signalWithASender() {
+  auto ticks = csp::make_chan<Signal>(1);
+  csp::go([ticks] {
+    ticks.recv();
+    ticks.close();
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: channel 'ticks' is closed by code that receives from it; only a sender may close a channel, or the senders' next send panics [csp-close-by-receiver]
+    // CHECK-MESSAGES: :[[@LINE-3]]:5: note: it receives from the channel here
+  });
+  ticks.send(Signal{});
 }
