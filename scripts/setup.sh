@@ -11,6 +11,7 @@ packages=(
   clang-19 clang-tidy-19 libclang-19-dev llvm-19-dev llvm-19-tools
   libclang-rt-19-dev  # ThreadSanitizer for the runtime's tests and fixtures
   cmake ninja-build python3 googletest libgtest-dev libboost-fiber-dev
+  libboost1.74-doc libssl-dev  # the Boost.Fiber/Thread and Asio examples the boost-examples test analyses
   clang-tidy          # Debian's default clang-tidy (14): the plugin must refuse it
   git pre-commit      # diff-only mode and the pre-commit framework's hooks
   python3-jsonschema  # validates the SARIF reports against the official schema
