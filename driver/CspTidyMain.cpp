@@ -19,6 +19,7 @@
 #include "ExportedFixes.h"
 #include "Findings.h"
 #include "GitDiff.h"
+#include "Includes.h"
 #include "Merge.h"
 #include "Reports.h"
 #include "Subprocess.h"
@@ -32,6 +33,7 @@
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang-tidy/ClangTidyOptions.h"
 #include "clang/Basic/Version.h"
+#include "clang/Driver/Types.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -145,6 +147,12 @@ cl::opt<std::string> DiffBase("diff-base",
                                        "revision; without files, analyse the changed files of "
                                        "the compilation database"),
                               cl::value_desc("revision"), cl::cat(Category));
+cl::opt<bool, false, BoolParser> Staged(
+    "staged",
+    cl::desc("Analyse what git's index holds, as a pre-commit hook must: a file whose staged "
+             "content differs from the work tree is read from the index, and --diff-base "
+             "compares the revision with the index"),
+    cl::init(false), cl::cat(Category));
 cl::opt<std::string> DocsURL("docs-url",
                              cl::desc("Where this csp-tidy's docs/ directory is published, for "
                                       "the checks' help links in SARIF reports"),
@@ -159,6 +167,10 @@ cl::opt<std::string> WorkerFile("worker-file", cl::Hidden, cl::cat(Category));
 cl::opt<std::string> WorkerFindings("worker-findings", cl::Hidden, cl::cat(Category));
 cl::opt<std::string> WorkerFixes("worker-fixes", cl::Hidden, cl::cat(Category));
 cl::opt<std::string> WorkerChangedLines("worker-changed-lines", cl::Hidden, cl::cat(Category));
+// The worker analyses its file for these headers (named on the command
+// line): only findings in them are reported.
+cl::list<std::string> WorkerReport("worker-report", cl::Hidden, cl::cat(Category));
+cl::opt<std::string> WorkerStaged("worker-staged", cl::Hidden, cl::cat(Category));
 
 // -use-color=false holds for the driver's own errors too: an editor's
 // compilation buffer is a terminal, and its parser wants a plain "error:".
@@ -400,6 +412,106 @@ bool inDatabase(const tooling::CompilationDatabase &DB, llvm::StringRef File) {
 }
 
 
+/// The files of \p Sources (the whole database, sorted) a diff run
+/// analyses: those the change touched, and those that include a file it
+/// touched that is not one of them (a header), as their preprocessor says.
+std::vector<std::string> changedSources(const tooling::CompilationDatabase &DB,
+                                        std::vector<std::string> Sources,
+                                        const ChangedLines &Changed,
+                                        const FileSystemFactory &MakeFS, unsigned Jobs) {
+  llvm::StringSet<> InDatabase;
+  for (const std::string &File : Sources)
+    InDatabase.insert(realPath(File));
+  llvm::StringSet<> Headers;
+  for (const std::string &File : Changed.files())
+    if (!InDatabase.contains(realPath(File)))
+      Headers.insert(realPath(File));
+  std::vector<std::string> Touched, Others;
+  for (std::string &File : Sources)
+    (Changed.touches(File) ? Touched : Others).push_back(std::move(File));
+  if (Headers.empty())
+    return Touched;
+  std::vector<IncludeScan> Scans = scanIncludes(DB, Others, Headers, MakeFS, Jobs);
+  for (size_t I = 0; I < Others.size(); ++I)
+    if (Scans[I].Failed || !Scans[I].Headers.empty())
+      Touched.push_back(std::move(Others[I]));
+  llvm::sort(Touched);
+  return Touched;
+}
+
+/// Whether \p File is named as a header is (`.h`, `.hpp`, ...), as clang's
+/// driver tells them from sources.
+bool isHeaderName(llvm::StringRef File) {
+  llvm::StringRef Extension = llvm::sys::path::extension(File);
+  return !Extension.empty() && driver::types::onlyPrecompileType(
+                                   driver::types::lookupTypeForExtension(Extension.drop_front()));
+}
+
+/// \p Named with every file \p Through accepts (a header) replaced by the
+/// first of \p Sources (sorted) that includes it, which then reports the
+/// findings in it alone (and its own when it was named too): the files to
+/// analyse, and each one's worker arguments. A header no source includes
+/// is an error, or with \p OwnFileOtherwise analysed as its own file.
+llvm::Expected<std::pair<std::vector<std::string>, std::vector<std::vector<std::string>>>>
+throughIncludingFiles(const tooling::CompilationDatabase &DB,
+                      llvm::ArrayRef<std::string> Named,
+                      llvm::function_ref<bool(const std::string &)> Through,
+                      std::vector<std::string> All, bool OwnFileOtherwise,
+                      const FileSystemFactory &MakeFS, unsigned Jobs) {
+  llvm::StringSet<> Headers;
+  for (const std::string &File : Named)
+    if (Through(File))
+      Headers.insert(realPath(absolutePath(File)));
+  llvm::sort(All);
+  std::vector<IncludeScan> Scans = scanIncludes(DB, All, Headers, MakeFS, Jobs);
+  std::vector<std::string> Files;
+  std::vector<std::vector<std::string>> Args;
+  llvm::StringMap<size_t> Index;
+  auto Add = [&](const std::string &File) -> std::vector<std::string> & {
+    auto [It, Inserted] = Index.try_emplace(realPath(absolutePath(File)), Files.size());
+    if (Inserted) {
+      Files.push_back(File);
+      Args.emplace_back();
+    }
+    return Args[It->second];
+  };
+  // A file named itself reports all its findings, also when it includes a
+  // named header: its worker then reports both.
+  llvm::StringSet<> Whole;
+  for (const std::string &File : Named)
+    if (!Through(File))
+      Whole.insert(realPath(absolutePath(File)));
+  for (const std::string &File : Named) {
+    std::string Real = realPath(absolutePath(File));
+    if (Headers.contains(Real)) {
+      auto Includer = llvm::find_if(Scans, [&](const IncludeScan &S) {
+        return !S.Failed && S.Headers.contains(Real);
+      });
+      if (Includer == Scans.end() && OwnFileOtherwise) {
+        std::vector<std::string> &Own = Add(File);
+        if (!Own.empty())
+          Own.push_back("--worker-report=" + File);
+        continue;
+      }
+      if (Includer == Scans.end())
+        return llvm::createStringError(
+            "'" + File + "' is not in the compilation database, and none of its files "
+            "includes it; its flags would be guessed from other files (regenerate "
+            "compile_commands.json, or pass flags after '--')");
+      const std::string &Source = All[Includer - Scans.begin()];
+      std::vector<std::string> &Own = Add(Source);
+      if (Own.empty() && Whole.contains(realPath(Source)))
+        Own.push_back("--worker-report=" + Source);
+      Own.push_back("--worker-report=" + File);
+    } else {
+      std::vector<std::string> &Own = Add(File);
+      if (!Own.empty())
+        Own.push_back("--worker-report=" + File);
+    }
+  }
+  return std::pair{std::move(Files), std::move(Args)};
+}
+
 struct FilesWithChecks {
   std::vector<std::string> Files;
   std::vector<std::string> Checks; // enabled for at least one of them, sorted
@@ -424,16 +536,87 @@ FilesWithChecks filesWithChecks(ClangTidyOptionsProvider &Provider,
   return Result;
 }
 
+/// The staged files over nothing: pushed over the real file system, the
+/// compiler and the snippets read the index's content for them.
+llvm::IntrusiveRefCntPtr<llvm::vfs::InMemoryFileSystem>
+stagedFileSystem(llvm::ArrayRef<std::pair<std::string, std::string>> Files) {
+  auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::InMemoryFileSystem>();
+  for (const auto &[Path, Content] : Files)
+    FS->addFile(Path, 0, llvm::MemoryBuffer::getMemBufferCopy(Content, Path));
+  return FS;
+}
+
+/// The form the driver hands the staged files to its workers in.
+llvm::json::Value stagedToJSON(llvm::ArrayRef<std::pair<std::string, std::string>> Files) {
+  llvm::json::Array List;
+  for (const auto &[Path, Content] : Files)
+    List.push_back(
+        llvm::json::Object{{"file", bytesToJSON(Path)}, {"content", bytesToJSON(Content)}});
+  return List;
+}
+
+std::optional<std::vector<std::pair<std::string, std::string>>>
+stagedFromJSON(const llvm::json::Value &V) {
+  const llvm::json::Array *List = V.getAsArray();
+  if (!List)
+    return std::nullopt;
+  std::vector<std::pair<std::string, std::string>> Files;
+  for (const llvm::json::Value &Entry : *List) {
+    const llvm::json::Object *O = Entry.getAsObject();
+    const llvm::json::Value *File = O ? O->get("file") : nullptr;
+    const llvm::json::Value *Content = O ? O->get("content") : nullptr;
+    std::string Path, Text;
+    if (!File || !Content || !bytesFromJSON(*File, Path) || !bytesFromJSON(*Content, Text))
+      return std::nullopt;
+    Files.emplace_back(std::move(Path), std::move(Text));
+  }
+  return Files;
+}
+
+/// The configured options with every header's findings let through: a worker
+/// for a change or a named header applies the header filter itself
+/// (HeaderRules), so that the headers the change touched, or that were named,
+/// are reported whatever the filter says.
+class EveryHeaderProvider : public ClangTidyOptionsProvider {
+public:
+  explicit EveryHeaderProvider(std::unique_ptr<ClangTidyOptionsProvider> Inner)
+      : Inner(std::move(Inner)) {}
+  const ClangTidyGlobalOptions &getGlobalOptions() override { return Inner->getGlobalOptions(); }
+  std::vector<OptionsSource> getRawOptions(llvm::StringRef FileName) override {
+    std::vector<OptionsSource> Sources = Inner->getRawOptions(FileName);
+    ClangTidyOptions Every;
+    Every.HeaderFilterRegex = ".*";
+    Sources.emplace_back(std::move(Every), "csp-tidy (headers filtered after the analysis)");
+    return Sources;
+  }
+
+private:
+  std::unique_ptr<ClangTidyOptionsProvider> Inner;
+};
+
+/// Which findings outside the analysed file a worker reports, when the
+/// header filter let every header through (EveryHeaderProvider).
+struct HeaderRules {
+  std::string MainFile; // real path
+  /// The configured -header-filter / HeaderFilterRegex; none matches nothing.
+  std::optional<llvm::Regex> Filter;
+  /// When not empty, only findings in these files (real paths) are reported.
+  llvm::StringSet<> ReportOnly;
+};
+
 /// Analyses \p Files in this process, prints what is left after the diff
 /// filter and the baseline as clang-tidy does (applying fixes when asked),
 /// and returns it. False in \p Compiled when a file did not compile.
 Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
                     const tooling::CompilationDatabase &Compilations,
                     llvm::ArrayRef<std::string> Files, Baseline *Accepted,
-                    const ChangedLines *Changed, bool PrintText, bool &Compiled,
-                    std::string &ExportError) {
+                    const ChangedLines *Changed, const HeaderRules *Headers,
+                    llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> StagedFS, bool PrintText,
+                    bool &Compiled, std::string &ExportError) {
   auto BaseFS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
       llvm::vfs::getRealFileSystem());
+  if (StagedFS)
+    BaseFS->pushOverlay(StagedFS);
   ClangTidyContext Context(std::move(Provider));
   FunctionBodies Bodies;
   std::function<bool(llvm::StringRef)> WantBodies;
@@ -446,7 +629,7 @@ Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
   Outcome Result;
   Result.SuppressedByNoLint = Context.getStats().ErrorsIgnoredNOLINT;
   Result.HiddenInHeaders = Context.getStats().ErrorsIgnoredNonUserCode;
-  SourceTexts Sources;
+  SourceTexts Sources(BaseFS);
   std::vector<ClangTidyError> Shown;
   Compiled = true;
   // The baseline matches the file's findings all at once: an exact match
@@ -460,6 +643,18 @@ Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
       continue;
     }
     Finding F = toFinding(E, Sources);
+    if (Headers) {
+      std::string File = realPath(F.Where.File);
+      if (!Headers->ReportOnly.empty()) {
+        if (!Headers->ReportOnly.contains(File))
+          continue;
+      } else if (File != Headers->MainFile && !(Changed && Changed->touches(File)) &&
+                 !(Headers->Filter && Headers->Filter->match(E.Message.FilePath))) {
+        // As clang-tidy would have matched and counted it.
+        ++Result.HiddenInHeaders;
+        continue;
+      }
+    }
     // Concurrency findings are not local: a change on the line of any note
     // (the spawn, the other close, the lock) makes the finding the change's,
     // and so do lines removed from the body holding one (a deleted close()).
@@ -617,6 +812,18 @@ int main(int argc, const char **argv) {
   auto Provider = createOptionsProvider();
   if (!Provider)
     return fail(llvm::toString(Provider.takeError()));
+  std::optional<HeaderRules> Headers;
+  if (!WorkerFile.empty() && (!WorkerChangedLines.empty() || !WorkerReport.empty())) {
+    Headers.emplace();
+    std::string Main = absolutePath(WorkerFile);
+    Headers->MainFile = realPath(Main);
+    std::optional<std::string> Filter = (*Provider)->getOptions(Main).HeaderFilterRegex;
+    if (Filter && !Filter->empty())
+      Headers->Filter.emplace(*Filter);
+    for (const std::string &File : WorkerReport)
+      Headers->ReportOnly.insert(realPath(absolutePath(File)));
+    *Provider = std::make_unique<EveryHeaderProvider>(std::move(*Provider));
+  }
   // A typo in -checks would otherwise turn a CI gate off without a word.
   if (auto Unknown = unknownCheckIn(Checks, /*OnlyCsp=*/false))
     return fail("unknown check '" + *Unknown + "'" +
@@ -700,6 +907,9 @@ int main(int argc, const char **argv) {
     return fail("--base-dir '" + BaseDir + "' is not a directory");
   bool BaseDirGiven = !BaseDir.empty();
   BaseDir = BaseDirGiven ? absolutePath(BaseDir) : defaultBaseDir();
+  if (Staged && Fixing)
+    return fail("--staged analyses what is staged, and -fix and -export-fixes would edit the "
+                "work tree; fix there, then stage");
 
   // Everything the run reads or writes is checked before any file is
   // analysed: a bad baseline, revision or output path found after minutes of
@@ -734,11 +944,35 @@ int main(int argc, const char **argv) {
   } else if (!DiffBase.empty()) {
     if (auto Why = unusableTemporaryDirectory())
       return fail(*Why);
-    auto Lines = ChangedLines::against(DiffBase, BaseDir);
+    auto Lines = ChangedLines::against(DiffBase, BaseDir, SourcePaths, Staged);
     if (!Lines)
       return fail(llvm::toString(Lines.takeError()));
     Changed = std::move(*Lines);
   }
+
+  // The index's content of the files it holds differently from the work
+  // tree: the driver asks git, its workers read the driver's answer.
+  std::vector<std::pair<std::string, std::string>> StagedFiles;
+  if (!WorkerStaged.empty()) {
+    auto Text = llvm::MemoryBuffer::getFile(WorkerStaged);
+    auto Parsed = Text ? llvm::json::parse((*Text)->getBuffer())
+                       : llvm::Expected<llvm::json::Value>(
+                             llvm::errorCodeToError(Text.getError()));
+    if (!Parsed)
+      return fail("cannot read the staged files: " + llvm::toString(Parsed.takeError()));
+    auto Read = stagedFromJSON(*Parsed);
+    if (!Read)
+      return fail("cannot read the staged files: not in the driver's format");
+    StagedFiles = std::move(*Read);
+  } else if (Staged && WorkerFile.empty()) {
+    auto Read = stagedContents(BaseDir, BaseDir);
+    if (!Read)
+      return fail(llvm::toString(Read.takeError()));
+    StagedFiles = std::move(*Read);
+  }
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> StagedFS;
+  if (!StagedFiles.empty())
+    StagedFS = stagedFileSystem(StagedFiles);
 
   std::vector<std::string> Files;
   if (!WorkerFile.empty())
@@ -792,6 +1026,17 @@ int main(int argc, const char **argv) {
                     "'; pass -p <build-dir> or compiler flags after '--'");
     }
   }
+  // Per file analysed, when some are: its worker's own arguments.
+  std::vector<std::vector<std::string>> FileArgs;
+  unsigned ScanJobs = Jobs ? unsigned(Jobs) : llvm::hardware_concurrency().compute_thread_count();
+  // One per scanning thread: each sets its own working directory.
+  auto ScanFS = [&]() -> llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> {
+    auto FS = llvm::makeIntrusiveRefCnt<llvm::vfs::OverlayFileSystem>(
+        llvm::vfs::createPhysicalFileSystem());
+    if (!StagedFiles.empty())
+      FS->pushOverlay(stagedFileSystem(StagedFiles));
+    return FS;
+  };
   if (FromDatabase && WorkerFile.empty()) {
     if (Files.empty()) {
       Files = Compilations->getAllFiles();
@@ -800,13 +1045,28 @@ int main(int argc, const char **argv) {
                     "' lists no files; check the configure step that writes it");
       llvm::sort(Files);
       if (Changed)
-        llvm::erase_if(Files, [&](const std::string &F) { return !Changed->touches(F); });
+        Files = changedSources(*Compilations, std::move(Files), *Changed, ScanFS, ScanJobs);
+    } else {
+      // A database that lists its files: a file it has no command for is
+      // analysed through one that includes it. One that does not
+      // (compile_flags.txt) gives every file its flags, a header's too, but
+      // a `.h` would be parsed as C: a header is analysed through the
+      // repository's sources that include it, else as its own file.
+      std::vector<std::string> Sources = Compilations->getAllFiles();
+      bool Listed = !Sources.empty();
+      auto Through = [&](const std::string &F) {
+        return Listed ? !inDatabase(*Compilations, absolutePath(F)) : isHeaderName(F);
+      };
+      if (llvm::any_of(Files, Through)) {
+        auto Replaced = throughIncludingFiles(
+            *Compilations, Files, Through, Listed ? std::move(Sources) : trackedSources(BaseDir),
+            /*OwnFileOtherwise=*/!Listed, ScanFS, ScanJobs);
+        if (!Replaced)
+          return fail(llvm::toString(Replaced.takeError()));
+        Files = std::move(Replaced->first);
+        FileArgs = std::move(Replaced->second);
+      }
     }
-    for (const std::string &File : Files)
-      if (!inDatabase(*Compilations, absolutePath(File)))
-        return fail("'" + File + "' is not in the compilation database; its flags would be "
-                    "guessed from other files (regenerate compile_commands.json, or pass "
-                    "flags after '--')");
   }
   unsigned SkippedFiles = 0;
   if (!Files.empty() && !Merge) {
@@ -814,6 +1074,15 @@ int main(int argc, const char **argv) {
     if (!ConfigParseError.empty())
       return fail(ConfigParseError);
     SkippedFiles = Files.size() - Checked.Files.size();
+    if (!FileArgs.empty()) {
+      std::vector<std::vector<std::string>> Kept;
+      for (size_t I = 0, J = 0; I < Files.size() && J < Checked.Files.size(); ++I)
+        if (Files[I] == Checked.Files[J]) {
+          Kept.push_back(std::move(FileArgs[I]));
+          ++J;
+        }
+      FileArgs = std::move(Kept);
+    }
     Files = std::move(Checked.Files);
     EnabledChecks = std::move(Checked.Checks);
   }
@@ -871,7 +1140,8 @@ int main(int argc, const char **argv) {
     std::string ExportError;
     Outcome Result = analyseHere(std::move(*Provider), *Adjusted, Files,
                                  Accepted ? &*Accepted : nullptr, Changed ? &*Changed : nullptr,
-                                 PrintText, Compiled, ExportError);
+                                 Headers ? &*Headers : nullptr, StagedFS, PrintText, Compiled,
+                                 ExportError);
     if (!ConfigParseError.empty())
       return fail(ConfigParseError);
     if (!ExportError.empty())
@@ -907,17 +1177,29 @@ int main(int argc, const char **argv) {
       OS << Changed->toJSON();
       WorkerArgs.push_back(("--worker-changed-lines=" + ChangedPath).str());
     }
+    llvm::SmallString<128> StagedPath;
+    if (!StagedFiles.empty()) {
+      int FD;
+      if (std::error_code EC =
+              llvm::sys::fs::createTemporaryFile("csp-tidy-staged", "json", FD, StagedPath))
+        return fail("cannot create a temporary file: " + EC.message());
+      llvm::sys::RemoveFileOnSignal(StagedPath);
+      llvm::raw_fd_ostream OS(FD, /*shouldClose=*/true);
+      OS << stagedToJSON(StagedFiles);
+      WorkerArgs.push_back(("--worker-staged=" + StagedPath).str());
+    }
     // Workers print into files; colour follows where this process prints.
     if (!UseColor.getNumOccurrences())
       WorkerArgs.push_back(llvm::outs().has_colors() ? "-use-color=true" : "-use-color=false");
     llvm::append_range(WorkerArgs, UserArgs);
     std::vector<FileResult> Results =
-        runWorkers(Self, WorkerArgs, Files, Threads, !Quiet && Files.size() > 1,
+        runWorkers(Self, WorkerArgs, Files, FileArgs, Threads, !Quiet && Files.size() > 1,
                    /*CollectFixes=*/!ExportFixes.empty());
-    if (!ChangedPath.empty()) {
-      llvm::sys::fs::remove(ChangedPath);
-      llvm::sys::DontRemoveFileOnSignal(ChangedPath);
-    }
+    for (llvm::StringRef Path : {ChangedPath.str(), StagedPath.str()})
+      if (!Path.empty()) {
+        llvm::sys::fs::remove(Path);
+        llvm::sys::DontRemoveFileOnSignal(Path);
+      }
     // Interrupted: nothing more is written, the last report stays.
     if (int Signal = interruption())
       endBySignal(Signal);

@@ -8,6 +8,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/SHA256.h"
 
 #include <algorithm>
@@ -21,7 +22,8 @@ SourceTexts::Text *SourceTexts::load(llvm::StringRef File) {
   auto [It, Inserted] = Files.try_emplace(File);
   Text &T = It->second;
   if (Inserted) {
-    auto Buffer = llvm::MemoryBuffer::getFile(File, /*IsText=*/true);
+    auto Buffer = FS->getBufferForFile(File, /*FileSize=*/-1, /*RequiresNullTerminator=*/true,
+                                       /*IsVolatile=*/false);
     if (Buffer) {
       T.Buffer = std::move(*Buffer);
       llvm::StringRef Contents = T.Buffer->getBuffer();
@@ -222,8 +224,24 @@ void sortAndDeduplicate(std::vector<Finding> &Findings) {
                  Findings.end());
 }
 
+llvm::json::Value bytesToJSON(llvm::StringRef Path) {
+  if (llvm::json::isUTF8(Path))
+    return Path;
+  return llvm::json::Object{{"bytes", llvm::toHex(Path, /*LowerCase=*/true)}};
+}
+
+bool bytesFromJSON(const llvm::json::Value &V, std::string &Path) {
+  if (std::optional<llvm::StringRef> Text = V.getAsString()) {
+    Path = Text->str();
+    return true;
+  }
+  const llvm::json::Object *O = V.getAsObject();
+  std::optional<llvm::StringRef> Hex = O ? O->getString("bytes") : std::nullopt;
+  return Hex && llvm::tryGetFromHex(*Hex, Path);
+}
+
 static llvm::json::Value toJSON(const Location &L) {
-  return llvm::json::Object{{"file", L.File},
+  return llvm::json::Object{{"file", bytesToJSON(L.File)},
                             {"line", L.Line},
                             {"column", L.Column},
                             {"endLine", L.EndLine},
@@ -236,7 +254,9 @@ static bool fromJSON(const llvm::json::Value &V, Location &L, llvm::json::Path P
   llvm::json::ObjectMapper O(V, P);
   // llvm::json reads no `unsigned`.
   int64_t Line = 0, Column = 0, EndLine = 0, EndColumn = 0, Utf16Column = 0, Utf16EndColumn = 0;
-  bool Read = O && O.map("file", L.File) && O.map("line", Line) && O.map("column", Column) &&
+  const llvm::json::Object *Fields = V.getAsObject();
+  const llvm::json::Value *File = Fields ? Fields->get("file") : nullptr;
+  bool Read = O && File && bytesFromJSON(*File, L.File) && O.map("line", Line) && O.map("column", Column) &&
               O.map("endLine", EndLine) && O.map("endColumn", EndColumn) &&
               O.map("utf16Column", Utf16Column) && O.map("utf16EndColumn", Utf16EndColumn);
   L.Line = Line;

@@ -15,6 +15,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/VirtualFileSystem.h"
 
 #include <memory>
 #include <optional>
@@ -57,6 +58,9 @@ struct Finding {
 /// the text a fingerprint is made of.
 class SourceTexts {
 public:
+  explicit SourceTexts(llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS =
+                           llvm::vfs::getRealFileSystem())
+      : FS(std::move(FS)) {}
   /// Line and column (1-based, columns in bytes like clang's) of \p Offset,
   /// with the end of the code that starts there: \p Length bytes, or the
   /// token at \p Offset when \p Length is 0.
@@ -73,6 +77,7 @@ private:
     std::vector<unsigned> LineStarts;
   };
   Text *load(llvm::StringRef File);
+  llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS;
   llvm::StringMap<Text> Files;
 };
 
@@ -103,6 +108,12 @@ bool isCompilerError(const clang::tidy::ClangTidyError &E);
 /// Sorts by file, line, column, check and message, and drops the copies a
 /// header's finding gets from each file that includes it.
 void sortAndDeduplicate(std::vector<Finding> &Findings);
+
+/// A path (or a file's text) in the driver's JSON: a string when it is
+/// UTF-8, else its bytes in hex (`{"bytes": "..."}`), since JSON strings
+/// cannot hold other bytes and a file name on Linux can.
+llvm::json::Value bytesToJSON(llvm::StringRef Bytes);
+bool bytesFromJSON(const llvm::json::Value &V, std::string &Bytes);
 
 /// The driver's own JSON form of findings, with absolute paths: what a
 /// worker process hands back to the driver that started it.

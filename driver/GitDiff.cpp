@@ -4,10 +4,13 @@
 #include "Findings.h"
 #include "Subprocess.h"
 
+#include "clang/Driver/Types.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
+
+#include <limits>
 
 namespace csp_tidy {
 
@@ -62,61 +65,151 @@ std::string defaultBaseDir() {
   return std::string(Base);
 }
 
+// Arrays, not objects keyed by path: a key must be UTF-8, a path need not.
 llvm::json::Value ChangedLines::toJSON() const {
-  llvm::json::Object Files, Removed;
+  llvm::json::Array Files, Removed;
   for (const auto &Entry : Ranges) {
     llvm::json::Array Spans;
     for (auto [First, Last] : Entry.second)
       Spans.push_back(llvm::json::Array{First, Last});
-    Files[Entry.first()] = std::move(Spans);
+    Files.push_back(llvm::json::Object{{"file", bytesToJSON(Entry.first())},
+                                       {"spans", std::move(Spans)}});
   }
   for (const auto &Entry : Removals) {
     llvm::json::Array Spans;
     for (const Removal &R : Entry.second)
       Spans.push_back(llvm::json::Array{R.First, R.Last, R.Between});
-    Removed[Entry.first()] = std::move(Spans);
+    Removed.push_back(llvm::json::Object{{"file", bytesToJSON(Entry.first())},
+                                         {"spans", std::move(Spans)}});
   }
   return llvm::json::Object{{"lines", std::move(Files)}, {"removed", std::move(Removed)}};
 }
 
 std::optional<ChangedLines> ChangedLines::fromJSON(const llvm::json::Value &V) {
   const llvm::json::Object *Both = V.getAsObject();
-  const llvm::json::Object *Files = Both ? Both->getObject("lines") : nullptr;
-  const llvm::json::Object *Removed = Both ? Both->getObject("removed") : nullptr;
+  const llvm::json::Array *Files = Both ? Both->getArray("lines") : nullptr;
+  const llvm::json::Array *Removed = Both ? Both->getArray("removed") : nullptr;
   if (!Files || !Removed)
     return std::nullopt;
+  // Each entry: {"file": <path>, "spans": [[numbers or a flag]...]}.
+  auto ForEachSpan = [](const llvm::json::Array &Entries, size_t Width, auto Add) {
+    for (const llvm::json::Value &Entry : Entries) {
+      const llvm::json::Object *O = Entry.getAsObject();
+      const llvm::json::Value *FileValue = O ? O->get("file") : nullptr;
+      const llvm::json::Array *Spans = O ? O->getArray("spans") : nullptr;
+      std::string File;
+      if (!FileValue || !Spans || !bytesFromJSON(*FileValue, File))
+        return false;
+      Add(File, nullptr);
+      for (const llvm::json::Value &Span : *Spans) {
+        const llvm::json::Array *Parts = Span.getAsArray();
+        if (!Parts || Parts->size() != Width || !(*Parts)[0].getAsInteger() ||
+            !(*Parts)[1].getAsInteger() || (Width == 3 && !(*Parts)[2].getAsBoolean()))
+          return false;
+        Add(File, Parts);
+      }
+    }
+    return true;
+  };
   ChangedLines Result;
-  for (const auto &[File, Spans] : *Files) {
-    auto &Ranges = Result.Ranges[File.str()];
-    const llvm::json::Array *List = Spans.getAsArray();
-    if (!List)
-      return std::nullopt;
-    for (const llvm::json::Value &Span : *List) {
-      const llvm::json::Array *Pair = Span.getAsArray();
-      if (!Pair || Pair->size() != 2 || !(*Pair)[0].getAsInteger() || !(*Pair)[1].getAsInteger())
-        return std::nullopt;
-      Ranges.emplace_back(*(*Pair)[0].getAsInteger(), *(*Pair)[1].getAsInteger());
-    }
-  }
-  for (const auto &[File, Spans] : *Removed) {
-    auto &Removals = Result.Removals[File.str()];
-    const llvm::json::Array *List = Spans.getAsArray();
-    if (!List)
-      return std::nullopt;
-    for (const llvm::json::Value &Span : *List) {
-      const llvm::json::Array *Triple = Span.getAsArray();
-      if (!Triple || Triple->size() != 3 || !(*Triple)[0].getAsInteger() ||
-          !(*Triple)[1].getAsInteger() || !(*Triple)[2].getAsBoolean())
-        return std::nullopt;
-      Removals.push_back({unsigned(*(*Triple)[0].getAsInteger()),
-                          unsigned(*(*Triple)[1].getAsInteger()), *(*Triple)[2].getAsBoolean()});
-    }
-  }
+  bool Read =
+      ForEachSpan(*Files, 2,
+                  [&](const std::string &File, const llvm::json::Array *Span) {
+                    auto &Ranges = Result.Ranges[File];
+                    if (Span)
+                      Ranges.emplace_back(*(*Span)[0].getAsInteger(), *(*Span)[1].getAsInteger());
+                  }) &&
+      ForEachSpan(*Removed, 3, [&](const std::string &File, const llvm::json::Array *Span) {
+        auto &Removals = Result.Removals[File];
+        if (Span)
+          Removals.push_back({unsigned(*(*Span)[0].getAsInteger()),
+                              unsigned(*(*Span)[1].getAsInteger()), *(*Span)[2].getAsBoolean()});
+      });
+  if (!Read)
+    return std::nullopt;
   return Result;
 }
 
+namespace {
+// git names files below its resolved top level; the compiler names them as
+// the compile command does, possibly through a symbolic link.
+std::string resolved(llvm::StringRef File) {
+  llvm::SmallString<256> Path;
+  if (llvm::sys::fs::real_path(File, Path))
+    return File.str();
+  return std::string(Path);
+}
+} // namespace
+
+llvm::Expected<std::vector<std::pair<std::string, std::string>>>
+stagedContents(llvm::StringRef Directory, llvm::StringRef SpeltRoot) {
+  llvm::ErrorOr<std::string> Git = llvm::sys::findProgramByName("git");
+  if (!Git)
+    return llvm::createStringError("--staged needs git, which is not on PATH");
+  auto Top = git(*Git, Directory, {"rev-parse", "--show-toplevel"});
+  if (!Top)
+    return llvm::createStringError("--staged needs a git repository: " +
+                                   llvm::toString(Top.takeError()));
+  std::string Root = llvm::StringRef(*Top).trim().str();
+  // Index against work tree: the files whose staged content is not on disk.
+  auto Differing = git(*Git, Root, {"diff", "-z", "--name-only", "--no-renames",
+                                    "--no-relative", "--no-ext-diff", "--"});
+  if (!Differing)
+    return llvm::createStringError("git diff failed: " + llvm::toString(Differing.takeError()));
+  std::vector<std::string> Roots{resolved(Root)};
+  if (!SpeltRoot.empty() && SpeltRoot != Roots.front() && resolved(SpeltRoot) == Roots.front())
+    Roots.push_back(SpeltRoot.str());
+  std::vector<std::pair<std::string, std::string>> Files;
+  llvm::SmallVector<llvm::StringRef, 8> Paths;
+  llvm::StringRef(*Differing).split(Paths, '\0', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef Path : Paths) {
+    auto Blob = git(*Git, Root, {"cat-file", "blob", (":" + Path).str()});
+    if (!Blob)
+      return llvm::createStringError("cannot read the staged '" + Path +
+                                     "': " + llvm::toString(Blob.takeError()));
+    for (const std::string &Base : Roots) {
+      llvm::SmallString<256> Absolute(Base);
+      llvm::sys::path::append(Absolute, Path);
+      Files.emplace_back(std::string(Absolute), *Blob);
+    }
+  }
+  return Files;
+}
+
+std::vector<std::string> trackedSources(llvm::StringRef Directory) {
+  llvm::ErrorOr<std::string> Git = llvm::sys::findProgramByName("git");
+  if (!Git)
+    return {};
+  auto Top = git(*Git, Directory, {"rev-parse", "--show-toplevel"});
+  auto Listed = Top ? git(*Git, llvm::StringRef(*Top).trim(), {"ls-files", "-z", "--full-name"})
+                    : llvm::Expected<std::string>(Top.takeError());
+  if (!Listed) {
+    llvm::consumeError(Listed.takeError());
+    return {};
+  }
+  std::string Root = resolved(llvm::StringRef(*Top).trim());
+  llvm::SmallVector<llvm::StringRef, 64> Paths;
+  llvm::StringRef(*Listed).split(Paths, '\0', -1, /*KeepEmpty=*/false);
+  std::vector<std::string> Sources;
+  for (llvm::StringRef Path : Paths) {
+    llvm::StringRef Extension = llvm::sys::path::extension(Path);
+    if (Extension.empty())
+      continue;
+    auto Type = clang::driver::types::lookupTypeForExtension(Extension.drop_front());
+    if (Type == clang::driver::types::TY_INVALID || !clang::driver::types::isAcceptedByClang(Type) ||
+        clang::driver::types::onlyPrecompileType(Type) || !clang::driver::types::isSrcFile(Type))
+      continue;
+    llvm::SmallString<256> Absolute(Root);
+    llvm::sys::path::append(Absolute, Path);
+    Sources.push_back(std::string(Absolute));
+  }
+  return Sources;
+}
+
 llvm::Expected<ChangedLines> ChangedLines::against(llvm::StringRef Revision,
-                                                   llvm::StringRef Directory) {
+                                                   llvm::StringRef Directory,
+                                                   llvm::ArrayRef<std::string> Named,
+                                                   bool Staged) {
   llvm::ErrorOr<std::string> Git = llvm::sys::findProgramByName("git");
   if (!Git)
     return llvm::createStringError("--diff-base needs git, which is not on PATH");
@@ -146,17 +239,48 @@ llvm::Expected<ChangedLines> ChangedLines::against(llvm::StringRef Revision,
   // Fixed prefixes and repository-relative paths whatever the user's git
   // configuration says (diff.noprefix, diff.mnemonicPrefix, diff.relative).
   // Renames are renames (-M): a moved file's unchanged lines are not new.
-  auto Diff = git(*Git, Directory,
-                  {"-c", "core.quotePath=false", "diff", "-U0", "--no-color", "--no-ext-diff",
-                   "-M", "--src-prefix=a/", "--dst-prefix=b/", "--no-relative", Base,
-                   "--"});
+  std::vector<llvm::StringRef> DiffArgs{"-c",          "core.quotePath=false", "diff",
+                                        "-U0",         "--no-color",           "--no-ext-diff",
+                                        "-M",          "--src-prefix=a/",      "--dst-prefix=b/",
+                                        "--no-relative"};
+  if (Staged)
+    DiffArgs.push_back("--cached");
+  DiffArgs.insert(DiffArgs.end(), {Base, "--"});
+  auto Diff = git(*Git, Directory, DiffArgs);
   if (!Diff)
     return llvm::createStringError("git diff against '" + Revision +
                                    "' failed: " + llvm::toString(Diff.takeError()));
   llvm::SmallString<256> RealRoot;
   if (llvm::sys::fs::real_path(llvm::StringRef(*Root).trim(), RealRoot))
     RealRoot = llvm::StringRef(*Root).trim();
-  return parse(*Diff, RealRoot);
+  ChangedLines Result = parse(*Diff, RealRoot);
+  if (Named.empty() || Staged)
+    return Result;
+  // git diff leaves out files git does not track: a new file not yet added
+  // is all new. Paths come NUL-separated, as they are, relative to the root.
+  std::vector<llvm::StringRef> Args{"ls-files", "-z", "--others", "--full-name", "--"};
+  // Files outside the repository have no history to differ from.
+  std::vector<std::string> Inside;
+  for (const std::string &File : Named) {
+    std::string Real = resolved(absolutePath(File));
+    if (llvm::StringRef(Real).starts_with((RealRoot + "/").str()))
+      Inside.push_back(std::move(Real));
+  }
+  if (Inside.empty())
+    return Result;
+  Args.insert(Args.end(), Inside.begin(), Inside.end());
+  auto Untracked = git(*Git, Directory, Args);
+  if (!Untracked)
+    return llvm::createStringError("git ls-files failed: " +
+                                   llvm::toString(Untracked.takeError()));
+  llvm::SmallVector<llvm::StringRef, 8> Files;
+  llvm::StringRef(*Untracked).split(Files, '\0', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef File : Files) {
+    llvm::SmallString<256> Path(RealRoot);
+    llvm::sys::path::append(Path, File);
+    Result.Ranges[Path] = {{1, std::numeric_limits<unsigned>::max()}};
+  }
+  return Result;
 }
 
 namespace {
@@ -241,16 +365,6 @@ ChangedLines ChangedLines::parse(llvm::StringRef Diff, llvm::StringRef Root) {
   return Result;
 }
 
-namespace {
-// git names files below its resolved top level; the compiler names them as
-// the compile command does, possibly through a symbolic link.
-std::string resolved(llvm::StringRef File) {
-  llvm::SmallString<256> Path;
-  if (llvm::sys::fs::real_path(File, Path))
-    return File.str();
-  return std::string(Path);
-}
-} // namespace
 
 bool ChangedLines::contains(llvm::StringRef File, unsigned Line) const {
   auto It = Ranges.find(resolved(File));
@@ -278,6 +392,15 @@ bool ChangedLines::removesFrom(llvm::StringRef File) const {
 bool ChangedLines::touches(llvm::StringRef File) const {
   auto It = Ranges.find(resolved(File));
   return (It != Ranges.end() && !It->second.empty()) || removesFrom(File);
+}
+
+std::vector<std::string> ChangedLines::files() const {
+  std::vector<std::string> Files;
+  for (const auto &Entry : Ranges)
+    if (touches(Entry.first()))
+      Files.push_back(Entry.first().str());
+  llvm::sort(Files);
+  return Files;
 }
 
 } // namespace csp_tidy

@@ -28,12 +28,31 @@ namespace csp_tidy {
 /// directory itself outside a repository or without git.
 std::string defaultBaseDir();
 
+/// The files of the git repository holding \p Directory whose content in
+/// the index differs from the work tree's, with the staged content: a
+/// pre-commit hook analyses what is committed, not what is on disk. Each
+/// file is named by its absolute path, once under git's resolved root and
+/// once more under \p SpeltRoot when that is the same directory spelt
+/// through symbolic links.
+llvm::Expected<std::vector<std::pair<std::string, std::string>>>
+stagedContents(llvm::StringRef Directory, llvm::StringRef SpeltRoot);
+
+/// The C and C++ sources (by clang's reading of their names) that git's
+/// index holds in the repository holding \p Directory, as absolute paths;
+/// none outside a repository.
+std::vector<std::string> trackedSources(llvm::StringRef Directory);
+
 class ChangedLines {
 public:
   /// The lines that differ between \p Revision and the working tree of the
-  /// git repository holding \p Directory.
+  /// git repository holding \p Directory. Those of \p Named (files named on
+  /// the command line) that git does not track yet are new in full.
+  /// With \p Staged, between \p Revision and git's index instead (what a
+  /// commit would hold), and no file is new for being untracked.
   static llvm::Expected<ChangedLines> against(llvm::StringRef Revision,
-                                              llvm::StringRef Directory);
+                                              llvm::StringRef Directory,
+                                              llvm::ArrayRef<std::string> Named,
+                                              bool Staged);
 
   /// Reads `git diff -U0` output; paths are made absolute under \p Root.
   static ChangedLines parse(llvm::StringRef Diff, llvm::StringRef Root);
@@ -51,6 +70,8 @@ public:
   bool removesFrom(llvm::StringRef File) const;
   /// Whether \p File has added, changed or removed lines.
   bool touches(llvm::StringRef File) const;
+  /// The files with added, changed or removed lines (absolute paths).
+  std::vector<std::string> files() const;
 
 private:
   /// Per absolute path: inclusive line ranges of the new version.

@@ -36,7 +36,8 @@ struct Finished {
 };
 
 Finished runOne(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
-                const std::string &File, bool CollectFixes) {
+                const std::string &File, llvm::ArrayRef<std::string> FileArgs,
+                bool CollectFixes) {
   Finished Done;
   FileResult &R = Done.Result;
   R.File = File;
@@ -64,6 +65,7 @@ Finished runOne(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
   std::vector<llvm::StringRef> Argv{Self, FileArg, FindingsArg};
   if (CollectFixes)
     Argv.push_back(FixesArg);
+  Argv.insert(Argv.end(), FileArgs.begin(), FileArgs.end());
   Argv.insert(Argv.end(), Args.begin(), Args.end());
   Captured Run = runCaptured(Self, Argv);
   Done.Out = std::move(Run.Out);
@@ -111,8 +113,9 @@ Finished runOne(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
 } // namespace
 
 std::vector<FileResult> runWorkers(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
-                                   llvm::ArrayRef<std::string> Files, unsigned Jobs,
-                                   bool Progress, bool CollectFixes) {
+                                   llvm::ArrayRef<std::string> Files,
+                                   llvm::ArrayRef<std::vector<std::string>> FileArgs,
+                                   unsigned Jobs, bool Progress, bool CollectFixes) {
   std::vector<std::optional<Finished>> Slots(Files.size());
   std::atomic<size_t> NextToStart{0};
   std::mutex Lock;
@@ -125,7 +128,10 @@ std::vector<FileResult> runWorkers(llvm::StringRef Self, llvm::ArrayRef<std::str
   DeferredInterrupts Deferred;
   auto Work = [&] {
     for (size_t I = NextToStart++; I < Files.size() && !interruption(); I = NextToStart++) {
-      Finished F = runOne(Self, Args, Files[I], CollectFixes);
+      Finished F = runOne(Self, Args, Files[I],
+                          FileArgs.empty() ? llvm::ArrayRef<std::string>()
+                                           : llvm::ArrayRef<std::string>(FileArgs[I]),
+                          CollectFixes);
       std::lock_guard<std::mutex> Guard(Lock);
       if (interruption())
         return; // the file did not fail: it was stopped

@@ -26,7 +26,8 @@ struct FileResult {
 };
 
 /// Runs \p Self once per file with `--worker-file=<file>
-/// --worker-findings=<tmp>` before \p Args (the user's arguments, so that
+/// --worker-findings=<tmp>` and the file's own \p FileArgs (when given, one
+/// list per file) before \p Args (the user's arguments, so that
 /// everything after `--` stays last), at most \p Jobs at a time. Each
 /// worker's stdout and stderr are copied to ours in file order; with
 /// \p Progress, stderr also gets "[done/total] file" as files finish. With
@@ -35,8 +36,9 @@ struct FileResult {
 /// Interrupted (Subprocess.h), it stops the workers and returns what it
 /// has; the caller is to check interruption().
 std::vector<FileResult> runWorkers(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
-                                   llvm::ArrayRef<std::string> Files, unsigned Jobs,
-                                   bool Progress, bool CollectFixes);
+                                   llvm::ArrayRef<std::string> Files,
+                                   llvm::ArrayRef<std::vector<std::string>> FileArgs,
+                                   unsigned Jobs, bool Progress, bool CollectFixes);
 
 } // namespace csp_tidy
 

@@ -1,0 +1,3 @@
+#include <csp/csp.hpp>
+
+void alone() {}

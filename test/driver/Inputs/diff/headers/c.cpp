@@ -1,0 +1,3 @@
+#include "wrap.h"
+
+void other() { drain(); }

@@ -1,0 +1,3 @@
+#include "queue.h"
+
+int main() { drain(); }
