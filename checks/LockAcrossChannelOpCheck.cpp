@@ -1,6 +1,7 @@
 #include "LockAcrossChannelOpCheck.h"
 
 #include "analysis/Locks.h"
+#include "analysis/Tasks.h"
 
 #include "llvm/ADT/DenseSet.h"
 
@@ -83,18 +84,15 @@ void LockAcrossChannelOpCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
 }
 
 void LockAcrossChannelOpCheck::checkModel(ConcurrencyModel &Model) {
-  // What the spawns say, gathered once: which bodies run as tasks, where a
-  // body starts a given task, and the task a handle variable holds.
+  // What the spawns say, gathered once: which bodies run as tasks, and
+  // where a body starts a given task.
   llvm::DenseSet<const FunctionDecl *> TaskBodies;
   llvm::DenseMap<std::pair<const FunctionDecl *, const FunctionDecl *>, const Stmt *> StartedAt;
-  llvm::DenseMap<const ValueDecl *, llvm::SmallVector<const FunctionDecl *, 1>> TasksOfHandle;
   for (const SpawnSite &Spawn : Model.spawns()) {
     if (!Spawn.Task)
       continue;
     TaskBodies.insert(Spawn.Task.Fn);
     StartedAt[{Spawn.Spawner, Spawn.Task.Fn}] = Spawn.Site;
-    if (const VarDecl *Handle = Model.spawnHandleOf(Spawn))
-      TasksOfHandle[Handle].push_back(Spawn.Task.Fn);
   }
 
   llvm::DenseSet<const Stmt *> Reported;
@@ -113,9 +111,9 @@ void LockAcrossChannelOpCheck::checkModel(ConcurrencyModel &Model) {
         const FunctionDecl *Other = nullptr;
         const Stmt *OtherLock = nullptr;
         if (O.Kind == Role::TaskJoin) {
-          for (const FunctionDecl *Task : TasksOfHandle.lookup(O.Object))
-            if (const Stmt *L = Model.locks().lockOf(Task, Mutex)) {
-              Other = Task;
+          for (const SpawnSite *Joined : Model.tasks().joinedBy(Body, O.Site))
+            if (const Stmt *L = Model.locks().lockOf(Joined->Task.Fn, Mutex)) {
+              Other = Joined->Task.Fn;
               OtherLock = L;
               break;
             }

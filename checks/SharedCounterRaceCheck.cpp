@@ -1,14 +1,12 @@
 #include "SharedCounterRaceCheck.h"
 
-#include "analysis/BodyFlow.h"
 #include "analysis/Locks.h"
+#include "analysis/Tasks.h"
 
 #include "clang/AST/RecursiveASTVisitor.h"
-#include "clang/Analysis/CFG.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 
-#include <functional>
 #include <map>
 #include <memory>
 
@@ -386,218 +384,9 @@ std::vector<Access> collectAccesses(const WalkContext &Ctx, const Frame &F) {
   return Out;
 }
 
-/// Where a task has certainly ended, as the spawner's control flow sees
-/// it: CFG elements, and branches (a join loop, `if (t.joinable())`) that
-/// end it on every way through.
-struct TaskEnd {
-  llvm::DenseSet<CFGPosition> At;
-  llvm::DenseSet<const Stmt *> Terminators;
-};
-
-/// A spawner's CFG with implicit and temporary destructors: a std::jthread
-/// or a std::async future joins its task where it is destroyed.
-class SpawnerGraph {
-public:
-  SpawnerGraph(const FunctionDecl *Fn, ASTContext &Ctx,
-               const ConcurrencyModel &Model)
-      : Fn(Fn), Model(Model) {
-    if (!Fn->hasBody())
-      return;
-    CFG::BuildOptions Options;
-    Options.AddImplicitDtors = true;
-    Options.AddTemporaryDtors = true;
-    Options.setAllAlwaysAdd();
-    Graph = CFG::buildCFG(Fn, const_cast<Stmt *>(Fn->getBody()), &Ctx, Options);
-    if (!Graph)
-      return;
-    for (const CFGBlock *Block : *Graph) {
-      unsigned Index = 0;
-      for (const CFGElement &E : *Block) {
-        CFGPosition P{Block, Index++};
-        if (std::optional<CFGStmt> S = E.getAs<CFGStmt>())
-          Where.try_emplace(S->getStmt(), P);
-        else if (std::optional<CFGAutomaticObjDtor> D =
-                     E.getAs<CFGAutomaticObjDtor>())
-          VarDtors[D->getVarDecl()].push_back(P);
-        else if (std::optional<CFGTemporaryDtor> T =
-                     E.getAs<CFGTemporaryDtor>())
-          TempDtors[T->getBindTemporaryExpr()].push_back(P);
-      }
-    }
-  }
-
-  explicit operator bool() const { return Graph != nullptr; }
-
-  /// The element that evaluates \p S, or the nearest one containing it.
-  std::optional<CFGPosition> pointOf(const Stmt *S) const {
-    for (; S; S = Model.parentOf(S)) {
-      if (auto It = Where.find(S); It != Where.end())
-        return It->second;
-      if (S == Fn->getBody())
-        break;
-    }
-    return std::nullopt;
-  }
-
-  void endAt(TaskEnd &End, const Stmt *S) const {
-    if (std::optional<CFGPosition> P = pointOf(S))
-      End.At.insert(*P);
-  }
-  void endAtDestructorOf(TaskEnd &End, const VarDecl *V) const {
-    if (auto It = VarDtors.find(V); It != VarDtors.end())
-      End.At.insert(It->second.begin(), It->second.end());
-  }
-  bool endAtDestructorOf(TaskEnd &End, const CXXBindTemporaryExpr *E) const {
-    auto It = TempDtors.find(E);
-    if (It == TempDtors.end())
-      return false;
-    End.At.insert(It->second.begin(), It->second.end());
-    return true;
-  }
-
-  /// Whether control can go from just after \p From to \p To (to the exit
-  /// when null) without passing an end of the task.
-  bool reaches(CFGPosition From, const CFGPosition *To,
-               const TaskEnd &End) const {
-    return searchCFG(From, [&](CFGPosition P) {
-      const auto [Block, Index] = P;
-      if (Index < Block->size()) {
-        if (To && P == *To)
-          return CFGScan::Found;
-        return End.At.contains(P) ? CFGScan::Blocked : CFGScan::Through;
-      }
-      if (!To && Block == &Graph->getExit())
-        return CFGScan::Found;
-      const Stmt *T = Block->getTerminatorStmt();
-      return T && End.Terminators.contains(T) ? CFGScan::Blocked
-                                              : CFGScan::Through;
-    });
-  }
-
-private:
-  const FunctionDecl *Fn;
-  const ConcurrencyModel &Model;
-  std::unique_ptr<CFG> Graph;
-  llvm::DenseMap<const Stmt *, CFGPosition> Where;
-  llvm::DenseMap<const VarDecl *, llvm::SmallVector<CFGPosition, 2>> VarDtors;
-  llvm::DenseMap<const CXXBindTemporaryExpr *, llvm::SmallVector<CFGPosition, 1>>
-      TempDtors;
-};
-
-/// Every member call, and every call argument, of a body (lambdas
-/// excluded): where handles are joined, detached or handed on.
-class CallIndex : public RecursiveASTVisitor<CallIndex> {
-public:
-  std::vector<const CXXMemberCallExpr *> MemberCalls;
-  std::vector<const CXXOperatorCallExpr *> Assignments;
-  /// (argument, call) for arguments of calls and constructions.
-  std::vector<std::pair<const Expr *, const Expr *>> Arguments;
-
-  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
-  bool TraverseTypeLoc(TypeLoc) { return true; }
-  bool VisitCXXMemberCallExpr(CXXMemberCallExpr *MC) {
-    MemberCalls.push_back(MC);
-    return true;
-  }
-  bool VisitCallExpr(CallExpr *CE) {
-    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(CE);
-        Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2) {
-      Assignments.push_back(Op);
-      return true;
-    }
-    if (isa<CXXMemberCallExpr>(CE) || isa<CXXOperatorCallExpr>(CE))
-      for (const Expr *Arg : CE->arguments())
-        Arguments.emplace_back(Arg, CE);
-    else if (const FunctionDecl *FD = CE->getDirectCallee();
-             !FD || !FD->isInStdNamespace() || CE->getNumArgs() != 1 ||
-             !FD->getReturnType()->isReferenceType()) // not std::move
-      for (const Expr *Arg : CE->arguments())
-        Arguments.emplace_back(Arg, CE);
-    return true;
-  }
-  bool VisitCXXConstructExpr(CXXConstructExpr *CE) {
-    // Also a move into another handle: `std::thread t2(std::move(t))`.
-    for (const Expr *Arg : CE->arguments())
-      Arguments.emplace_back(Arg, CE);
-    return true;
-  }
-};
-
-const Expr *ignoreWrappers(const Expr *E) {
-  return E ? E->IgnoreImplicit()->IgnoreParens() : nullptr;
-}
-
-/// The container whose element \p E is: `c[i]`, `c.at(i)`, or the
-/// variable of a range-for over `c`.
-const ValueDecl *containerOf(const ConcurrencyModel &Model, const Expr *E,
-                             const VarDecl **LoopVar) {
-  E = ignoreWrappers(E);
-  if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
-    return ConcurrencyModel::rootObject(AS->getBase());
-  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E);
-      Op && Op->getOperator() == OO_Subscript)
-    return ConcurrencyModel::rootObject(Op->getArg(0));
-  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E);
-      MC && MC->isLValue())
-    return ConcurrencyModel::rootObject(MC->getImplicitObjectArgument());
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
-    if (const auto *V = dyn_cast<VarDecl>(DRE->getDecl()))
-      if (const DeclStmt *DS = Model.declarationOf(V))
-        if (const auto *Range =
-                dyn_cast_or_null<CXXForRangeStmt>(Model.parentOf(DS));
-            Range && Range->getLoopVariable() == V) {
-          *LoopVar = V;
-          return ConcurrencyModel::rootObject(Range->getRangeInit());
-        }
-  return nullptr;
-}
-
-/// The variable that \p Init initialises, if it is a declaration's.
-const VarDecl *declaredBy(const ConcurrencyModel &Model, const Expr *Init) {
-  const Stmt *Node = Init;
-  const Stmt *P = Model.parentOf(Node);
-  while (P && isa<ImplicitCastExpr, MaterializeTemporaryExpr,
-                  CXXBindTemporaryExpr, ExprWithCleanups, ParenExpr>(P)) {
-    Node = P;
-    P = Model.parentOf(P);
-  }
-  const auto *DS = dyn_cast_or_null<DeclStmt>(P);
-  if (!DS)
-    return nullptr;
-  for (const Decl *D : DS->decls())
-    if (const auto *V = dyn_cast<VarDecl>(D);
-        V && V->getInit() &&
-        ignoreWrappers(V->getInit()) == ignoreWrappers(cast<Expr>(Node)))
-      return V;
-  return nullptr;
-}
-
-bool mentions(const Stmt *S, const ValueDecl *D) {
-  if (!S)
-    return false;
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(S); DRE && DRE->getDecl() == D)
-    return true;
-  for (const Stmt *Child : S->children())
-    if (mentions(Child, D))
-      return true;
-  return false;
-}
-
 struct TaskInfo {
   const SpawnSite *Spawn = nullptr;
   std::vector<Access> Accesses;
-  TaskEnd End;
-  /// The handle is detached, or handed to code not followed.
-  bool Forever = false;
-  /// The handle is returned or passed to a function: the code that receives
-  /// it decides when the task ends.
-  bool HandedOn = false;
-};
-
-struct SpawnerInfo {
-  std::unique_ptr<SpawnerGraph> Graph;
-  std::vector<Access> Accesses;
-  CallIndex Calls;
 };
 
 } // namespace
@@ -636,7 +425,6 @@ void SharedCounterRaceCheck::checkModel(ConcurrencyModel &Model) {
   WalkContext Walk{Model, *this, TaskLambdas, {}};
 
   std::vector<TaskInfo> Tasks;
-  std::map<const FunctionDecl *, SpawnerInfo> Spawners;
   for (const SpawnSite &S : Model.spawns()) {
     // Cooperative tasks (fibers) run between each other's suspension
     // points, on their spawner's thread: their plain accesses do not race.
@@ -654,370 +442,18 @@ void SharedCounterRaceCheck::checkModel(ConcurrencyModel &Model) {
     T.Accesses = collectAccesses(Walk, F);
     Tasks.push_back(std::move(T));
   }
-  llvm::DenseMap<const FunctionDecl *, llvm::SmallVector<TaskInfo *, 4>>
-      BySpawner, ByTaskFn;
-  for (TaskInfo &T : Tasks) {
-    BySpawner[T.Spawn->Spawner].push_back(&T);
-    ByTaskFn[T.Spawn->Task.Fn].push_back(&T);
-  }
-
-  // ---- When each task ends, in its spawner. ----------------------------
-  // Computed on demand: most spawners start no task that writes a shared
-  // scalar, and need no CFG.
-  auto ComputeEnd = [&](TaskInfo &T, SpawnerInfo &Info,
-                        llvm::DenseSet<const Expr *> &Mine) {
-    const SpawnSite &S = *T.Spawn;
-    const SpawnerGraph &G = *Info.Graph;
-    if (!G)
-      return;
-    // Ends through the handle; dropped if the handle is detached.
-    TaskEnd HandleEnd;
-
-    // A join on an element or handle ends the task; inside a loop over the
-    // elements, or under `if (t.joinable())`, the whole loop or if does.
-    auto EndAtJoin = [&](const CXXMemberCallExpr *Call, const ValueDecl *Root,
-                         bool Element) {
-      Mine.insert(Call);
-      const Stmt *Barrier = Call, *Child = Call;
-      for (const Stmt *P = Model.parentOf(Child); P;
-           Child = P, P = Model.parentOf(P)) {
-        if (isa<CompoundStmt, ExprWithCleanups, ParenExpr, ImplicitCastExpr>(P))
-          continue;
-        if (const auto *If = dyn_cast<IfStmt>(P)) {
-          if (Child == If->getCond() || !mentions(If->getCond(), Root))
-            break;
-          Barrier = If;
-          continue;
-        }
-        if (const auto *Range = dyn_cast<CXXForRangeStmt>(P)) {
-          if (Child != Range->getBody() || Range->getLoopVariable() != Root)
-            break;
-          Barrier = Range;
-          continue;
-        }
-        if (Element && isa<ForStmt, WhileStmt>(P)) {
-          Barrier = P;
-          continue;
-        }
-        break;
-      }
-      if (Barrier == Call)
-        G.endAt(HandleEnd, Call);
-      else
-        HandleEnd.Terminators.insert(Barrier);
-    };
-
-    const ValueDecl *Handle = nullptr, *Container = nullptr, *Group = nullptr;
-    const auto *Site = cast<Expr>(S.Site);
-    const FunctionDecl *Callee = nullptr;
-    if (const auto *CE = dyn_cast<CallExpr>(Site))
-      Callee = CE->getDirectCallee();
-    else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Site))
-      Callee = Construct->getConstructor();
-    bool IsSpawnCall = isSpawn(Model.roles().roleOf(Callee));
-
-    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Site)) {
-      const Expr *Object = MC->getImplicitObjectArgument();
-      if (IsSpawnCall)
-        Group = ConcurrencyModel::rootObject(Object); // errgroup::go
-      else
-        Container = ConcurrencyModel::rootObject(Object); // emplace_back
-      if (!Group && !Container)
-        T.Forever = true;
-    } else if (!Site->getType()->isVoidType()) {
-      // A handle: a thread, or std::async's future. Follow it to where it
-      // is kept.
-      const Stmt *Node = Site;
-      const CXXBindTemporaryExpr *Temp = nullptr;
-      const Stmt *P = Model.parentOf(Node);
-      for (; P; Node = P, P = Model.parentOf(P)) {
-        if (const auto *Bind = dyn_cast<CXXBindTemporaryExpr>(P); Bind && !Temp)
-          Temp = Bind;
-        const auto *Construct = dyn_cast<CXXConstructExpr>(P);
-        const auto *Cast = dyn_cast<ExplicitCastExpr>(P);
-        if (isa<ImplicitCastExpr, MaterializeTemporaryExpr,
-                CXXBindTemporaryExpr, ExprWithCleanups, ParenExpr,
-                CXXFunctionalCastExpr>(P) ||
-            (Construct && Construct->getNumArgs() == 1 &&
-             !isa<CXXTemporaryObjectExpr>(Construct)) ||
-            (Cast && Cast->getType()->isVoidType()))
-          continue;
-        break;
-      }
-      auto EndAtFullExpression = [&] {
-        if (!Temp || !G.endAtDestructorOf(HandleEnd, Temp))
-          G.endAt(HandleEnd, Node);
-      };
-      if (!P) {
-        T.Forever = true;
-      } else if (const auto *DS = dyn_cast<DeclStmt>(P)) {
-        for (const Decl *D : DS->decls())
-          if (const auto *V = dyn_cast<VarDecl>(D);
-              V && V->getInit() && ignoreWrappers(V->getInit()) ==
-                                       ignoreWrappers(cast<Expr>(Node)))
-            Handle = V;
-        if (!Handle && DS->isSingleDecl())
-          Handle = dyn_cast<VarDecl>(DS->getSingleDecl());
-        if (!Handle)
-          T.Forever = true;
-      } else if (const auto *ME = dyn_cast<MemberExpr>(P)) {
-        const auto *Call =
-            dyn_cast_or_null<CXXMemberCallExpr>(Model.parentOf(ME));
-        ThreadRole R = Call ? roleOf(Call->getMethodDecl(), ME->getBase())
-                            : ThreadRole::None;
-        if (R == ThreadRole::Detach)
-          T.Forever = true;
-        else if (R == ThreadRole::Join)
-          G.endAt(HandleEnd, Call);
-        else
-          EndAtFullExpression();
-      } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P);
-                 Op && Op->getOperator() == OO_Equal &&
-                 Op->getNumArgs() == 2 && Op->getArg(1) == Node) {
-        const Expr *Target = ignoreWrappers(Op->getArg(0));
-        const VarDecl *Unused = nullptr;
-        if (const ValueDecl *C = containerOf(Model, Target, &Unused);
-            C && !isa<DeclRefExpr>(Target))
-          Container = C;
-        else if (isa<DeclRefExpr, MemberExpr>(Target))
-          Handle = ConcurrencyModel::rootObject(Target);
-        if (!Container && !Handle)
-          T.Forever = true;
-      } else if (const auto *Call = dyn_cast<CXXMemberCallExpr>(P)) {
-        // `futures.push_back(std::async(...))`.
-        Container = ConcurrencyModel::rootObject(Call->getImplicitObjectArgument());
-        if (!Container)
-          T.Forever = true;
-      } else if (isa<Expr, ReturnStmt>(P)) {
-        T.Forever = T.HandedOn = true; // handed to code not followed
-      } else {
-        EndAtFullExpression(); // a discarded temporary
-      }
+  TaskLifetimes &Lives = Model.tasks();
+  // What the code that started a task accesses, walked on first need.
+  std::map<const FunctionDecl *, std::vector<Access>> SpawnerAccesses;
+  auto AccessesOf = [&](const FunctionDecl *Spawner) -> const std::vector<Access> & {
+    auto [It, Inserted] = SpawnerAccesses.try_emplace(Spawner);
+    if (Inserted) {
+      Frame F;
+      F.Kind = Frame::Spawner;
+      F.Fn = Spawner;
+      It->second = collectAccesses(Walk, F);
     }
-
-    // The handle's joins and destructor end the task; a detach means it
-    // runs on; moved into another handle, the task goes with it.
-    const Stmt *CameBy = nullptr; // the move that put the task in Handle
-    for (unsigned Hop = 0; Handle && Hop < 4; ++Hop) {
-      const ValueDecl *Next = nullptr;
-      const Stmt *NextBy = nullptr;
-      for (const CXXMemberCallExpr *MC : Info.Calls.MemberCalls) {
-        const Expr *Object = MC->getImplicitObjectArgument();
-        if (ConcurrencyModel::rootObject(Object) != Handle ||
-            !isa<DeclRefExpr, MemberExpr>(ignoreWrappers(Object)))
-          continue;
-        ThreadRole R = roleOf(MC->getMethodDecl(), Object);
-        if (R == ThreadRole::Detach)
-          T.Forever = true;
-        else if (R == ThreadRole::Join)
-          EndAtJoin(MC, Handle, /*Element=*/false);
-      }
-      for (const CXXOperatorCallExpr *Op : Info.Calls.Assignments) {
-        const Expr *Target = ignoreWrappers(Op->getArg(0));
-        if (!isa<DeclRefExpr, MemberExpr>(Target) || Model.isWithin(Site, Op) ||
-            Op == CameBy)
-          continue;
-        // Assigning to the handle ends the task it held (a join, a
-        // blocking future, or std::terminate).
-        if (ConcurrencyModel::rootObject(Target) == Handle)
-          G.endAt(HandleEnd, Op);
-        else if (ConcurrencyModel::rootObject(Op->getArg(1)) == Handle) {
-          Next = ConcurrencyModel::rootObject(Target);
-          NextBy = Op;
-        }
-      }
-      for (auto [Arg, Call] : Info.Calls.Arguments) {
-        if (ConcurrencyModel::rootObject(Arg) != Handle || Model.isWithin(Site, Call))
-          continue;
-        if (const auto *Construct = dyn_cast<CXXConstructExpr>(Call))
-          if (const VarDecl *V = declaredBy(Model, Construct)) {
-            Next = V; // `std::thread t2(std::move(t))`
-            continue;
-          }
-        // `threads.push_back(std::move(t))`, or handed on.
-        const auto *MC = dyn_cast<CXXMemberCallExpr>(Call);
-        const ValueDecl *C =
-            MC ? ConcurrencyModel::rootObject(MC->getImplicitObjectArgument())
-               : nullptr;
-        if (C && C != Handle)
-          Container = C;
-        else
-          T.Forever = T.HandedOn = true;
-      }
-      if (const auto *V = dyn_cast<VarDecl>(Handle);
-          !Next && !Container && V && V->hasLocalStorage())
-        G.endAtDestructorOf(HandleEnd, V);
-      Handle = Next != Handle ? Next : nullptr;
-      CameBy = NextBy;
-    }
-    if (Container) {
-      if (const auto *V = dyn_cast<VarDecl>(Container); V && V->hasLocalStorage())
-        G.endAtDestructorOf(HandleEnd, V);
-      for (const CXXMemberCallExpr *MC : Info.Calls.MemberCalls) {
-        const VarDecl *LoopVar = nullptr;
-        if (containerOf(Model, MC->getImplicitObjectArgument(), &LoopVar) !=
-                Container ||
-            roleOf(MC->getMethodDecl(), MC->getImplicitObjectArgument()) !=
-                ThreadRole::Join)
-          continue;
-        EndAtJoin(MC, LoopVar, /*Element=*/!LoopVar);
-      }
-    }
-    if (Group)
-      for (const CXXMemberCallExpr *MC : Info.Calls.MemberCalls)
-        if (ConcurrencyModel::rootObject(MC->getImplicitObjectArgument()) ==
-                Group &&
-            roleOf(MC->getMethodDecl(), MC->getImplicitObjectArgument()) ==
-                ThreadRole::Join)
-          EndAtJoin(MC, Group, /*Element=*/false);
-
-    if (!T.Forever) {
-      T.End.At.insert(HandleEnd.At.begin(), HandleEnd.At.end());
-      T.End.Terminators.insert(HandleEnd.Terminators.begin(),
-                               HandleEnd.Terminators.end());
-    }
-
-    // A wait on a wait group the task calls done on; a receive from a
-    // channel the task sends on or closes.
-    const BodyFacts &TaskFacts = Model.factsOf(S.Task.Fn);
-    const BodyFacts &SpawnerFacts = Model.factsOf(S.Spawner);
-    for (const Op &Mine : TaskFacts.Ops) {
-      const ValueDecl *Object = Mine.Object;
-      if (const auto *P = dyn_cast<ParmVarDecl>(Object);
-          P && P->getDeclContext() == S.Task.Fn)
-        Object = P->getFunctionScopeIndex() < S.BoundArgs.size()
-                     ? ConcurrencyModel::rootObject(
-                           S.BoundArgs[P->getFunctionScopeIndex()])
-                     : nullptr;
-      if (!Object)
-        continue;
-      bool Done = Mine.Kind == Role::WaitGroupDone;
-      bool Signals =
-          Mine.Kind == Role::ChannelSend || isClose(Mine.Kind);
-      if (!Done && !Signals)
-        continue;
-      for (const Op &Theirs : SpawnerFacts.Ops) {
-        if (Done && Theirs.Kind == Role::WaitGroupWait &&
-            Theirs.Object == Object)
-          G.endAt(T.End, Theirs.Site);
-        if (Signals && isReceive(Theirs.Kind) &&
-            (Model.sameChannel(Theirs.Object, Mine.Object) ||
-             Model.sameChannel(Theirs.Object, Object))) {
-          if (isa<CXXForRangeStmt>(Theirs.Site))
-            T.End.Terminators.insert(Theirs.Site);
-          else
-            G.endAt(T.End, Theirs.Site);
-        }
-      }
-    }
-  };
-  auto Ensure = [&](const FunctionDecl *Spawner) -> SpawnerInfo & {
-    SpawnerInfo &Info = Spawners[Spawner];
-    if (Info.Graph)
-      return Info;
-    Info.Graph = std::make_unique<SpawnerGraph>(Spawner, Ctx, Model);
-    Frame F;
-    F.Kind = Frame::Spawner;
-    F.Fn = Spawner;
-    Info.Accesses = collectAccesses(Walk, F);
-    Info.Calls.TraverseStmt(const_cast<Stmt *>(Spawner->getBody()));
-    llvm::DenseSet<const Expr *> Mine;
-    for (TaskInfo *T : BySpawner.lookup(Spawner))
-      ComputeEnd(*T, Info, Mine);
-    // A join or wait that is no task's own (a promise's future, a latch):
-    // the spawner may be waiting for any of its tasks there.
-    if (*Info.Graph)
-      for (TaskInfo *T : BySpawner.lookup(Spawner))
-        for (const CXXMemberCallExpr *MC : Info.Calls.MemberCalls)
-          if (!Mine.contains(MC) &&
-              roleOf(MC->getMethodDecl(), MC->getImplicitObjectArgument()) ==
-                  ThreadRole::Join)
-            Info.Graph->endAt(T->End, MC);
-    return Info;
-  };
-
-  // ---- Which tasks run at the same time. --------------------------------
-  std::function<bool(const TaskInfo &)> StartedByRepeatedTask;
-  auto SpawnPoint = [&](const TaskInfo &T) -> std::optional<CFGPosition> {
-    const SpawnerGraph &G = *Ensure(T.Spawn->Spawner).Graph;
-    return G ? G.pointOf(T.Spawn->Site) : std::nullopt;
-  };
-  // Whether \p To (the spawner's exit when null) can run while the task
-  // is still running.
-  auto Reaches = [&](const TaskInfo &T, const Stmt *To) {
-    const SpawnerGraph &G = *Ensure(T.Spawn->Spawner).Graph;
-    std::optional<CFGPosition> From = SpawnPoint(T);
-    if (!From)
-      return false;
-    if (!To)
-      return G.reaches(*From, nullptr, T.End);
-    std::optional<CFGPosition> P = G.pointOf(To);
-    return P && G.reaches(*From, &*P, T.End);
-  };
-
-  // Several copies of a task run at once: its spawn can run again before
-  // the task ends, or its spawner is itself a task of which several copies
-  // run at once.
-  auto SelfOverlaps = [&](const TaskInfo &T) {
-    return Reaches(T, T.Spawn->Site);
-  };
-  llvm::DenseMap<const TaskInfo *, int> Repeats; // 0 computing, 1 no, 2 yes
-  std::function<bool(const TaskInfo &)> RunsRepeatedly =
-      [&](const TaskInfo &T) -> bool {
-    auto [It, Inserted] = Repeats.try_emplace(&T, 0);
-    if (!Inserted)
-      return It->second == 2;
-    bool Result = SelfOverlaps(T) || StartedByRepeatedTask(T);
-    Repeats[&T] = Result ? 2 : 1;
-    return Result;
-  };
-  StartedByRepeatedTask = [&](const TaskInfo &T) {
-    return llvm::any_of(ByTaskFn.lookup(T.Spawn->Spawner),
-                        [&](const TaskInfo *Outer) {
-                          return RunsRepeatedly(*Outer);
-                        });
-  };
-
-  // A variable made anew in each iteration of the loop that starts the
-  // task: each copy gets its own.
-  auto PerIteration = [&](const ValueDecl *Base, const TaskInfo &T) {
-    const FunctionDecl *Spawner = T.Spawn->Spawner;
-    if (!Base || !ConcurrencyModel::declaredWithin(Base, Spawner))
-      return false;
-    const Stmt *Decl = Model.declarationOf(Base);
-    for (const Stmt *P = Model.parentOf(T.Spawn->Site);
-         P && P != Spawner->getBody(); P = Model.parentOf(P)) {
-      const Stmt *Body = nullptr;
-      if (const auto *Range = dyn_cast<CXXForRangeStmt>(P)) {
-        if (Range->getLoopVariable() == Base)
-          return true;
-        Body = Range->getBody();
-      } else if (const auto *For = dyn_cast<ForStmt>(P)) {
-        Body = For->getBody();
-      } else if (const auto *While = dyn_cast<WhileStmt>(P)) {
-        Body = While->getBody();
-      } else if (const auto *Do = dyn_cast<DoStmt>(P)) {
-        Body = Do->getBody();
-      }
-      if (Body && Decl)
-        for (const Stmt *Q = Decl; Q; Q = Model.parentOf(Q))
-          if (Q == Body)
-            return true;
-    }
-    return false;
-  };
-
-  auto Overlap = [&](const TaskInfo &T, const TaskInfo &U) {
-    if (T.Spawn->Spawner == U.Spawn->Spawner)
-      return Reaches(T, U.Spawn->Site) || Reaches(U, T.Spawn->Site);
-    // A task and the tasks it starts: compared as spawner and task.
-    if (U.Spawn->Spawner == T.Spawn->Task.Fn ||
-        T.Spawn->Spawner == U.Spawn->Task.Fn)
-      return false;
-    // Started by different functions: both must outlive their spawners,
-    // and not be handed to code that may join them.
-    return !T.HandedOn && !U.HandedOn && Reaches(T, nullptr) &&
-           Reaches(U, nullptr);
+    return It->second;
   };
 
   // ---- Report. ----------------------------------------------------------
@@ -1055,8 +491,9 @@ void SharedCounterRaceCheck::checkModel(ConcurrencyModel &Model) {
       const FunctionDecl *Spawner = T.Spawn->Spawner;
 
       // Another copy of the same task.
-      bool ByLoop = SelfOverlaps(T) && !PerIteration(W.Loc.Base, T);
-      bool ByOuter = !ByLoop && StartedByRepeatedTask(T) &&
+      bool ByLoop = Lives.restartsWhileRunning(*T.Spawn) &&
+                    !Lives.freshPerIteration(W.Loc.Base, *T.Spawn);
+      bool ByOuter = !ByLoop && Lives.startedByRepeatedTask(*T.Spawn) &&
                      !(W.Loc.Base &&
                        ConcurrencyModel::declaredWithin(W.Loc.Base, Spawner));
       if (ByLoop || ByOuter) {
@@ -1087,7 +524,7 @@ void SharedCounterRaceCheck::checkModel(ConcurrencyModel &Model) {
         });
       };
       for (const TaskInfo *U : TasksAccessing.lookup(W.Loc.Key))
-        if (U != &T && Touches(*U) && Overlap(T, *U)) {
+        if (U != &T && Touches(*U) && Lives.mayOverlap(*T.Spawn, *U->Spawn)) {
           Other = U;
           break;
         }
@@ -1095,7 +532,7 @@ void SharedCounterRaceCheck::checkModel(ConcurrencyModel &Model) {
       if (!Other)
         for (const TaskInfo *U : TasksAccessing.lookup(W.Loc.Key))
           if (U->Spawn->Spawner == T.Spawn->Task.Fn && Touches(*U) &&
-              Reaches(*U, W.Site)) {
+              Lives.mayRunAt(*U->Spawn, W.Site)) {
             Other = U;
             break;
           }
@@ -1109,9 +546,8 @@ void SharedCounterRaceCheck::checkModel(ConcurrencyModel &Model) {
       }
 
       // The code that started it, before it ends.
-      const SpawnerInfo &Info = Ensure(Spawner);
-      for (const Access &A : Info.Accesses) {
-        if (A.Locked || !sameLocation(A.Loc, W.Loc) || !Reaches(T, A.Site))
+      for (const Access &A : AccessesOf(Spawner)) {
+        if (A.Locked || !sameLocation(A.Loc, W.Loc) || !Lives.mayRunAt(*T.Spawn, A.Site))
           continue;
         Reported.insert(W.Loc.Key);
         diag(W.Site->getBeginLoc(),

@@ -2,6 +2,7 @@
 
 #include "analysis/BodyFlow.h"
 #include "analysis/Locks.h"
+#include "analysis/Tasks.h"
 
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -689,28 +690,16 @@ const Stmt *ConcurrencyModel::enclosingLoop(const Stmt *S,
   return nullptr;
 }
 
+TaskLifetimes &ConcurrencyModel::tasks() const {
+  if (!Tasks)
+    Tasks = std::make_unique<TaskLifetimes>(const_cast<ConcurrencyModel &>(*this));
+  return *Tasks;
+}
+
 LockAnalysis &ConcurrencyModel::locks() const {
   if (!Locks)
     Locks = std::make_unique<LockAnalysis>(const_cast<ConcurrencyModel &>(*this));
   return *Locks;
-}
-
-const VarDecl *ConcurrencyModel::spawnHandleOf(const SpawnSite &Spawn) const {
-  const Stmt *Child = Spawn.Site;
-  for (const Stmt *P = parentOf(Child); P; Child = P, P = parentOf(P)) {
-    if (const auto *DS = dyn_cast<DeclStmt>(P)) {
-      for (const Decl *D : DS->decls())
-        if (const auto *V = dyn_cast<VarDecl>(D);
-            V && V->getInit() &&
-            V->getInit()->IgnoreImplicit() == cast<Expr>(Child)->IgnoreImplicit())
-          return V;
-      return nullptr;
-    }
-    if (!isa<FullExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr, ImplicitCastExpr,
-             CXXConstructExpr, CXXFunctionalCastExpr>(P))
-      return nullptr;
-  }
-  return nullptr;
 }
 
 llvm::ArrayRef<const Expr *>

@@ -40,6 +40,7 @@ namespace clang::tidy::csp {
 
 class BodyCFG;
 class LockAnalysis;
+class TaskLifetimes;
 
 /// The code a task runs.
 struct Callable {
@@ -175,12 +176,12 @@ public:
   /// first use, so a const model answers it too.
   LockAnalysis &locks() const;
 
+  /// When each task has surely ended, and what may run with it (Tasks.h);
+  /// computed per spawner on first use.
+  TaskLifetimes &tasks() const;
+
   /// Whether \p L is started as a task (its body runs elsewhere).
   bool isTaskLambda(const LambdaExpr *L) const { return TaskLambdas.contains(L); }
-
-  /// The local variable that holds the handle a spawn returns
-  /// (`std::thread t(...)`, `auto f = std::async(...)`), if any.
-  const VarDecl *spawnHandleOf(const SpawnSite &S) const;
 
   /// The declaration named last in the object \p E denotes
   /// (`objectOf(E).decl()`, Objects.h): `wg`, `p->wg`, `this->wg_`; null if
@@ -234,6 +235,7 @@ private:
   llvm::DenseMap<const FunctionDecl *, std::unique_ptr<CFG>> CFGs;
   llvm::DenseMap<const FunctionDecl *, std::unique_ptr<BodyCFG>> FlowGraphs;
   mutable std::unique_ptr<LockAnalysis> Locks;
+  mutable std::unique_ptr<TaskLifetimes> Tasks;
   // Clang's ParentMapContext would traverse the whole AST, headers
   // included, on first use; these cover the code that is analysed.
   llvm::DenseMap<const Stmt *, const Stmt *> Parents;

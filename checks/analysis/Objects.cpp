@@ -71,8 +71,11 @@ bool isTransparentStdFunction(const FunctionDecl *FD) {
 }
 
 const Expr *roleObject(const CallExpr *CE) {
+  // The object as written: libstdc++ declares future::wait in a base
+  // class, and the implicit cast to it would hide the future's type.
   if (const auto *MC = dyn_cast<CXXMemberCallExpr>(CE))
-    return MC->getImplicitObjectArgument();
+    if (const Expr *Object = MC->getImplicitObjectArgument())
+      return Object->IgnoreImpCasts();
   return CE->getNumArgs() ? CE->getArg(0) : nullptr;
 }
 

@@ -82,7 +82,8 @@ private:
 /// element in turn.
 ObjectPath objectOf(const Expr *E);
 
-/// The object a call with a role acts on: a member call's object, a member
+/// The object a call with a role acts on: a member call's object (as
+/// written, before any implicit cast to a base class), a member
 /// operator's first operand; a free function (free operators included) takes
 /// its object first.
 const Expr *roleObject(const CallExpr *CE);

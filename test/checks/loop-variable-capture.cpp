@@ -125,7 +125,44 @@ void bindings(const std::map<int, int> &m) {
     t.join();
 }
 
+// The join in the iteration is of the previous iteration's task: the task
+// started here is still running when the loop moves on.
+void joinBeforeSpawn() {
+  std::thread previous;
+  for (int i = 0; i < 4; ++i) {
+    if (previous.joinable())
+      previous.join();
+    previous = std::thread([&] { process(i); });
+    // CHECK-MESSAGES: :[[@LINE-1]]:42: warning: loop variable 'i' is captured by reference by a task that can outlive the iteration; the task reads it after the loop has changed it, or once it no longer exists [csp-loop-variable-capture]
+    // CHECK-MESSAGES: :[[@LINE-2]]:16: note: the task is started here, inside the loop; capture 'i' by value
+  }
+  previous.join();
+}
+
+// Joined on one path only.
+void joinOnOnePath(bool wait) {
+  for (int i = 0; i < 4; ++i) {
+    std::thread t([&] { process(i); });
+    // CHECK-MESSAGES: :[[@LINE-1]]:33: warning: loop variable 'i' is captured by reference by a task that can outlive the iteration; the task reads it after the loop has changed it, or once it no longer exists [csp-loop-variable-capture]
+    // CHECK-MESSAGES: :[[@LINE-2]]:17: note: the task is started here, inside the loop; capture 'i' by value
+    if (wait)
+      t.join();
+    else
+      t.detach();
+  }
+}
+
 // ===== Negative: the idioms that stay silent. =====
+
+// The iteration receives what the task sends: the task has read the
+// variable by then.
+void receiveResultInIteration() {
+  auto results = csp::make_chan<int>();
+  for (int i = 0; i < 4; ++i) {
+    csp::go([&] { results.send(i * i); });
+    process(results.recv());
+  }
+}
 
 // Handles owned by the iteration: a container of joining threads, a future
 // used as a temporary, a jthread lent to a helper.

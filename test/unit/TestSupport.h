@@ -11,6 +11,8 @@
 #include "gtest/gtest.h"
 
 #include <functional>
+#include <map>
+#include <string>
 
 namespace clang::tidy::csp {
 namespace {
@@ -32,7 +34,14 @@ template <class T> chan<T> make_chan(unsigned long capacity = 0);
 template <class T, class H> int recv_case(const chan<T> &, H) { return 0; }
 }
 namespace std { inline namespace __1 {
-class thread { public: template <class F, class... A> explicit thread(F &&, A &&...) {} thread(thread &&); };
+class thread {
+public: thread(); template <class F, class... A> explicit thread(F &&, A &&...) {} thread(thread &&);
+  thread &operator=(thread &&); ~thread(); void join(); void detach(); bool joinable() const;
+};
+class jthread { public: template <class F, class... A> explicit jthread(F &&, A &&...) {} ~jthread(); };
+template <class T> class __basic_future { public: void wait() const; };
+template <class T> class future : public __basic_future<T> { public: future(future &&); ~future(); T get(); };
+template <class F, class... A> future<void> async(F &&, A &&...);
 template <class T> T &&move(T &t) { return static_cast<T &&>(t); }
 template <class T> class reference_wrapper { public: reference_wrapper(T &); operator T &() const; };
 template <class T> reference_wrapper<T> ref(T &t) { return t; }
@@ -43,7 +52,9 @@ template <class M> class unique_lock {
 public: explicit unique_lock(M &); unique_lock(M &, defer_lock_t); ~unique_lock(); void lock(); void unlock();
 };
 template <class... M> class scoped_lock { public: explicit scoped_lock(M &...); ~scoped_lock(); };
-template <class T> class vector { public: template <class... A> void emplace_back(A &&...) {} };
+template <class T> class vector {
+public: template <class... A> void emplace_back(A &&...) {} void push_back(T &&); T *begin(); T *end(); ~vector();
+};
 } }
 )cpp";
 
@@ -56,12 +67,20 @@ struct Analysed {
   std::unique_ptr<ConcurrencyModel> Model;
 };
 
-inline Analysed analyse(llvm::StringRef Code) {
+/// Models \p Code (after the prelude); \p Options replace the defaults of
+/// the role options they name.
+inline Analysed analyse(llvm::StringRef Code,
+                        std::map<std::string, std::string> Options = {}) {
   Analysed A;
   A.AST = tooling::buildASTFromCodeWithArgs((Prelude + Code).str(), {"-std=c++20"});
   EXPECT_TRUE(A.AST);
   EXPECT_FALSE(A.AST->getDiagnostics().hasErrorOccurred());
-  A.Model = std::make_unique<ConcurrencyModel>(A.AST->getASTContext(), defaultRoles());
+  A.Model = std::make_unique<ConcurrencyModel>(
+      A.AST->getASTContext(),
+      ApiRoles([Options](llvm::StringRef Name, llvm::StringRef Default) {
+        auto It = Options.find(Name.str());
+        return It == Options.end() ? Default.str() : It->second;
+      }));
   return A;
 }
 

@@ -1,0 +1,236 @@
+// Unit tests of Tasks.h: where a task has surely ended, in order, and what
+// may run at the same time as it.
+#include "TestSupport.h"
+#include "analysis/Tasks.h"
+
+namespace clang::tidy::csp {
+namespace {
+
+constexpr const char *Decls = R"cpp(
+void work() {} void use(); void after(); bool more();
+struct Pool { template <class F> std::future<void> submit(F f); void wait(); };
+)cpp";
+
+/// A model of \p Code, with `Pool::submit` as a spawn.
+Analysed model(llvm::StringRef Code) {
+  return analyse(std::string(Decls) + Code.str(),
+                 {{"SpawnFunctions", "::csp::go;::std::async;::std::thread::thread;"
+                                     "::std::jthread::jthread;::Pool::submit"}});
+}
+
+/// The \p N-th spawn (in source order) of \p Fn.
+const SpawnSite &spawn(Analysed &A, llvm::StringRef Fn, unsigned N = 0) {
+  const FunctionDecl *F = function(A.AST->getASTContext(), Fn);
+  std::vector<const SpawnSite *> Found;
+  for (const SpawnSite &S : A.Model->spawns())
+    if (S.Spawner == F)
+      Found.push_back(&S);
+  std::sort(Found.begin(), Found.end(), [](const SpawnSite *L, const SpawnSite *R) {
+    return L->Site->getBeginLoc() < R->Site->getBeginLoc();
+  });
+  EXPECT_GT(Found.size(), N) << Fn.str();
+  static SpawnSite None;
+  return Found.size() > N ? *Found[N] : None;
+}
+
+/// Whether the task of \p S may run at the first call to \p Call in \p Fn.
+bool runsAt(Analysed &A, const SpawnSite &S, llvm::StringRef Fn, llvm::StringRef Call) {
+  const CallExpr *CE = callTo(function(A.AST->getASTContext(), Fn)->getBody(), Call);
+  EXPECT_TRUE(CE) << Call.str();
+  return CE && A.Model->tasks().mayRunAt(S, CE);
+}
+
+TEST(TasksTest, AJoinEndsTheTaskWhereItRuns) {
+  Analysed A = model("void f() { std::thread t(work); use(); t.join(); after(); }");
+  const SpawnSite &S = spawn(A, "f");
+  EXPECT_TRUE(runsAt(A, S, "f", "use"));
+  EXPECT_FALSE(runsAt(A, S, "f", "after"));
+  EXPECT_FALSE(A.Model->tasks().outlivesSpawner(S));
+}
+
+TEST(TasksTest, AJoinOnOnePathLeavesItRunningOnTheOther) {
+  Analysed A = model("void f() { std::thread t(work); if (more()) t.join(); after(); }");
+  EXPECT_TRUE(runsAt(A, spawn(A, "f"), "f", "after"));
+}
+
+TEST(TasksTest, AnotherTasksJoinDoesNotEndIt) {
+  Analysed A = model(R"cpp(
+    void f() { std::thread a(work); a.join(); std::thread b(work); after(); b.join(); }
+  )cpp");
+  EXPECT_FALSE(runsAt(A, spawn(A, "f", 0), "f", "after"));
+  EXPECT_TRUE(runsAt(A, spawn(A, "f", 1), "f", "after")) << "a's join is before b starts";
+}
+
+TEST(TasksTest, ADetachedTaskOutlivesItsSpawner) {
+  Analysed A = model("void f() { std::thread t(work); t.detach(); after(); }");
+  const SpawnSite &S = spawn(A, "f");
+  EXPECT_TRUE(runsAt(A, S, "f", "after"));
+  EXPECT_TRUE(A.Model->tasks().outlivesSpawner(S));
+}
+
+TEST(TasksTest, AJoiningHandleEndsItWhereItIsDestroyed) {
+  Analysed A = model("void f() { { std::jthread j(work); use(); } after(); }");
+  const SpawnSite &S = spawn(A, "f");
+  EXPECT_TRUE(runsAt(A, S, "f", "use"));
+  EXPECT_FALSE(runsAt(A, S, "f", "after"));
+}
+
+TEST(TasksTest, AFuturesGetOrWaitEndsIt) {
+  Analysed A = model(R"cpp(
+    void f() { auto r = std::async(work); use(); r.get(); after(); }
+    void g() { auto r = std::async(work); use(); r.wait(); after(); }
+    void h() { std::async(work); after(); }
+  )cpp");
+  EXPECT_TRUE(runsAt(A, spawn(A, "f"), "f", "use"));
+  EXPECT_FALSE(runsAt(A, spawn(A, "f"), "f", "after"));
+  EXPECT_FALSE(runsAt(A, spawn(A, "g"), "g", "after")) << "wait is declared in a base class";
+  EXPECT_FALSE(runsAt(A, spawn(A, "h"), "h", "after")) << "the temporary future waits";
+}
+
+TEST(TasksTest, TheFutureOfAMemberFunctionSpawnIsItsHandle) {
+  Analysed A = model(R"cpp(
+    void f(Pool &p) { p.submit(work).wait(); after(); }
+    void g(Pool &p) { auto r = p.submit(work); use(); r.wait(); after(); }
+    void h(Pool &p) { p.submit(work); after(); p.wait(); }
+  )cpp");
+  EXPECT_FALSE(runsAt(A, spawn(A, "f"), "f", "after"));
+  EXPECT_TRUE(runsAt(A, spawn(A, "g"), "g", "use"));
+  EXPECT_FALSE(runsAt(A, spawn(A, "g"), "g", "after"));
+  EXPECT_TRUE(runsAt(A, spawn(A, "h"), "h", "after"))
+      << "a pool's future does not wait when it is dropped";
+}
+
+TEST(TasksTest, AWaitGroupEndsTheTasksThatCallDoneOnIt) {
+  Analysed A = model(R"cpp(
+    void f() {
+      csp::wait_group wg, other;
+      csp::go([&] { work(); wg.done(); });
+      csp::go([&] { work(); });
+      use(); wg.wait(); after();
+    }
+  )cpp");
+  EXPECT_TRUE(runsAt(A, spawn(A, "f", 0), "f", "use"));
+  EXPECT_FALSE(runsAt(A, spawn(A, "f", 0), "f", "after"));
+  EXPECT_TRUE(runsAt(A, spawn(A, "f", 1), "f", "after")) << "it calls no done";
+}
+
+TEST(TasksTest, AJoinLoopOverTheContainerEndsEveryElement) {
+  Analysed A = model(R"cpp(
+    void f() {
+      std::vector<std::thread> ts;
+      for (int i = 0; i < 4; ++i) ts.emplace_back(work);
+      use();
+      for (auto &t : ts) t.join();
+      after();
+    }
+  )cpp");
+  const SpawnSite &S = spawn(A, "f");
+  EXPECT_TRUE(runsAt(A, S, "f", "use"));
+  EXPECT_FALSE(runsAt(A, S, "f", "after"));
+}
+
+TEST(TasksTest, AHandleMovedIntoAnotherIsJoinedThroughIt) {
+  Analysed A = model(R"cpp(
+    void f() { std::thread t(work); std::thread u(std::move(t)); use(); u.join(); after(); }
+  )cpp");
+  EXPECT_TRUE(runsAt(A, spawn(A, "f"), "f", "use"));
+  EXPECT_FALSE(runsAt(A, spawn(A, "f"), "f", "after"));
+}
+
+TEST(TasksTest, AReturnedHandleIsHandedOn) {
+  Analysed A = model(R"cpp(
+    std::thread f() { std::thread t(work); return t; }
+    void g() { std::thread t(work); t.join(); }
+  )cpp");
+  EXPECT_TRUE(A.Model->tasks().handedOn(spawn(A, "f")));
+  EXPECT_FALSE(A.Model->tasks().handedOn(spawn(A, "g")));
+}
+
+TEST(TasksTest, ASpawnInALoopRestartsWhileRunningUnlessJoinedInTheIteration) {
+  Analysed A = model(R"cpp(
+    void f() { std::vector<std::thread> ts; for (int i = 0; i < 4; ++i) ts.emplace_back(work); }
+    void g() { for (int i = 0; i < 4; ++i) { std::thread t(work); t.join(); } }
+  )cpp");
+  TaskLifetimes &T = A.Model->tasks();
+  EXPECT_TRUE(T.restartsWhileRunning(spawn(A, "f")));
+  EXPECT_TRUE(T.runsRepeatedly(spawn(A, "f")));
+  EXPECT_FALSE(T.restartsWhileRunning(spawn(A, "g")));
+}
+
+TEST(TasksTest, AJoinBeforeTheSpawnInTheIterationDoesNotEndIt) {
+  Analysed A = model(R"cpp(
+    void f() {
+      std::thread prev;
+      for (int i = 0; i < 4; ++i) { if (prev.joinable()) prev.join(); prev = std::thread(work); }
+      prev.join();
+    }
+    void g() { for (int i = 0; i < 4; ++i) { std::thread t(work); use(); t.join(); } }
+  )cpp");
+  TaskLifetimes &T = A.Model->tasks();
+  const auto *LoopF = first<ForStmt>(function(A.AST->getASTContext(), "f")->getBody());
+  const auto *LoopG = first<ForStmt>(function(A.AST->getASTContext(), "g")->getBody());
+  EXPECT_TRUE(T.outlivesIteration(spawn(A, "f"), LoopF));
+  EXPECT_FALSE(T.restartsWhileRunning(spawn(A, "f"))) << "the next iteration joins it first";
+  EXPECT_FALSE(T.outlivesIteration(spawn(A, "g"), LoopG));
+}
+
+TEST(TasksTest, TasksOfOneSpawnerOverlapUnlessOneEndsBeforeTheOtherStarts) {
+  Analysed A = model(R"cpp(
+    void f() { std::thread a(work); a.join(); std::thread b(work); b.join(); }
+    void g() { std::thread a(work); std::thread b(work); a.join(); b.join(); }
+  )cpp");
+  TaskLifetimes &T = A.Model->tasks();
+  EXPECT_FALSE(T.mayOverlap(spawn(A, "f", 0), spawn(A, "f", 1)));
+  EXPECT_TRUE(T.mayOverlap(spawn(A, "g", 0), spawn(A, "g", 1)));
+}
+
+TEST(TasksTest, TasksOfDifferentSpawnersOverlapWhenBothOutliveThem) {
+  Analysed A = model(R"cpp(
+    void f() { std::thread(work).detach(); }
+    void g() { std::thread(work).detach(); }
+    void h() { std::thread t(work); t.join(); }
+  )cpp");
+  TaskLifetimes &T = A.Model->tasks();
+  EXPECT_TRUE(T.mayOverlap(spawn(A, "f"), spawn(A, "g")));
+  EXPECT_FALSE(T.mayOverlap(spawn(A, "f"), spawn(A, "h")));
+}
+
+TEST(TasksTest, ATaskStartedByARepeatedTaskRunsRepeatedly) {
+  Analysed A = model(R"cpp(
+    void inner() { std::thread t(work); t.join(); }
+    void f() { std::vector<std::thread> ts; for (int i = 0; i < 4; ++i) ts.emplace_back(inner); }
+  )cpp");
+  TaskLifetimes &T = A.Model->tasks();
+  EXPECT_FALSE(T.restartsWhileRunning(spawn(A, "inner")));
+  EXPECT_TRUE(T.startedByRepeatedTask(spawn(A, "inner")));
+  EXPECT_TRUE(T.runsRepeatedly(spawn(A, "inner")));
+}
+
+TEST(TasksTest, JoinedByNamesTheSpawnsAJoinWaitsFor) {
+  Analysed A = model("void f() { std::thread a(work); std::thread b(work); a.join(); b.join(); }");
+  const FunctionDecl *F = function(A.AST->getASTContext(), "f");
+  const CallExpr *JoinA = callTo(F->getBody(), "join");
+  llvm::ArrayRef<const SpawnSite *> Joined = A.Model->tasks().joinedBy(F, JoinA);
+  ASSERT_EQ(Joined.size(), 1u);
+  EXPECT_EQ(Joined.front(), &spawn(A, "f", 0));
+}
+
+TEST(TasksTest, AVariableOfTheLoopBodyIsFreshPerIteration) {
+  Analysed A = model(R"cpp(
+    int total;
+    void f() {
+      int outside = 0;
+      for (int i = 0; i < 4; ++i) { int inside = 0; csp::go([&] { ++inside; ++outside; }); }
+    }
+  )cpp");
+  const SpawnSite &S = spawn(A, "f");
+  const FunctionDecl *F = function(A.AST->getASTContext(), "f");
+  const auto *Inside = first<DeclStmt>(first<ForStmt>(F->getBody())->getBody());
+  const auto *Outside = first<DeclStmt>(F->getBody());
+  TaskLifetimes &T = A.Model->tasks();
+  EXPECT_TRUE(T.freshPerIteration(cast<ValueDecl>(Inside->getSingleDecl()), S));
+  EXPECT_FALSE(T.freshPerIteration(cast<ValueDecl>(Outside->getSingleDecl()), S));
+}
+
+} // namespace
+} // namespace clang::tidy::csp
