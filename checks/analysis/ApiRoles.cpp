@@ -53,6 +53,11 @@ llvm::ArrayRef<RoleOption> roleOptions() {
        "::std::mutex::lock;::std::timed_mutex::lock;::std::recursive_mutex::lock;"
        "::std::shared_mutex::lock",
        Role::MutexLock},
+      {"MutexTryLockFunctions",
+       "::std::mutex::try_lock;::std::timed_mutex::try_lock;::std::timed_mutex::try_lock_for;"
+       "::std::timed_mutex::try_lock_until;::std::recursive_mutex::try_lock;"
+       "::std::shared_mutex::try_lock;::std::unique_lock::try_lock",
+       Role::MutexTryLock},
       {"MutexUnlockFunctions",
        "::std::mutex::unlock;::std::timed_mutex::unlock;::std::recursive_mutex::unlock;"
        "::std::shared_mutex::unlock;::std::unique_lock::unlock",

@@ -59,6 +59,9 @@ enum class Role {
   SelectSendCase,
   /// Locks a mutex until a matching unlock: std::mutex::lock.
   MutexLock,
+  /// Locks a mutex when it returns true: std::mutex::try_lock (also on an
+  /// RAII lock, std::unique_lock::try_lock).
+  MutexTryLock,
   /// Releases a mutex, or the one an RAII lock holds: std::mutex::unlock,
   /// std::unique_lock::unlock.
   MutexUnlock,

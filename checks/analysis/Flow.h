@@ -11,6 +11,10 @@
 //   State entry() const;                     // at the body's entry
 //   void transfer(const CFGElement &, State &) const;
 //   State join(const State &, const State &) const;
+// and, if the analysis learns from a branch's outcome, optionally
+//   void transferEdge(const CFGBlock &From, unsigned Succ, State &) const;
+// applied to the state that leaves \p From for its successor number Succ
+// (0 is the branch taken when the condition is true).
 // Blocks no path reaches have no state (they are "bottom"): join only
 // combines states that exist.
 //
@@ -106,12 +110,17 @@ DataflowResult<typename Analysis::State> solveForward(const CFG &G, const Analys
     State S = R.In.find(B)->second;
     for (const CFGElement &E : *B)
       A.transfer(E, S);
+    unsigned SuccIndex = 0;
     for (const CFGBlock *Succ : B->succs()) {
+      unsigned Index = SuccIndex++;
       if (!Succ)
         continue;
-      auto [It, Inserted] = R.In.try_emplace(Succ, S);
+      State Out = S;
+      if constexpr (requires { A.transferEdge(*B, Index, Out); })
+        A.transferEdge(*B, Index, Out);
+      auto [It, Inserted] = R.In.try_emplace(Succ, Out);
       if (!Inserted) {
-        State Joined = A.join(It->second, S);
+        State Joined = A.join(It->second, Out);
         if (Joined == It->second)
           continue;
         It->second = std::move(Joined);

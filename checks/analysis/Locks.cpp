@@ -74,7 +74,39 @@ public:
         llvm::erase_if(S.Held, [&](const HeldLock &H) { return H.Mutex == Target; });
       return;
     }
-    if (!Guard) {
+    lock(S, CE);
+  }
+
+  /// `if (m.try_lock())`, `while (!lk.try_lock())`: the mutex is held on the
+  /// way the branch takes when the lock was got.
+  void transferEdge(const CFGBlock &B, unsigned Succ, State &S) const {
+    const auto *Cond = dyn_cast_or_null<Expr>(B.getTerminatorCondition());
+    if (!Cond || B.succ_size() != 2)
+      return;
+    bool WhenTrue = true;
+    Cond = Cond->IgnoreParenImpCasts();
+    while (const auto *Not = dyn_cast<UnaryOperator>(Cond)) {
+      if (Not->getOpcode() != UO_LNot)
+        return;
+      WhenTrue = !WhenTrue;
+      Cond = Not->getSubExpr()->IgnoreParenImpCasts();
+    }
+    const auto *CE = dyn_cast<CallExpr>(Cond);
+    if (!CE || Roles.roleOf(CE->getDirectCallee()) != Role::MutexTryLock ||
+        (Succ == 0) != WhenTrue)
+      return;
+    lock(S, CE);
+  }
+
+private:
+  /// The lock call \p CE (a lock or a try-lock that succeeded) takes its
+  /// mutex, or the mutexes of the RAII lock it is called on.
+  void lock(State &S, const CallExpr *CE) const {
+    ObjectPath Target = objectOf(roleObject(CE));
+    if (!Target)
+      return;
+    const auto *Guard = Target.members().empty() ? Target.root() : nullptr;
+    if (!Guard || !isGuard(Guard)) {
       S.Held.push_back({std::move(Target), CE, nullptr});
       return;
     }
@@ -83,7 +115,6 @@ public:
       S.Held.push_back({std::move(M), CE, Guard});
   }
 
-private:
   bool isGuard(const VarDecl *V) const {
     return Roles.roleOf(V->getType()) == TypeRole::ScopedLock;
   }

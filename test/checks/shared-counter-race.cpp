@@ -223,7 +223,39 @@ void globalFromAsync() {
     p.get();
 }
 
+// The write is on the branch where try_lock failed.
+std::mutex missMutex;
+int missCount = 0;
+void missWriter() {
+  if (missMutex.try_lock())
+    missMutex.unlock();
+  else
+    ++missCount;
+}
+void missingWriters() {
+  std::thread a(missWriter), b(missWriter);
+  a.join();
+  b.join();
+}
+
 // ===== Negative: synchronised, atomic, private, or not concurrent. ======
+
+// A try_lock that succeeded holds the mutex on its branch (Boost.Thread's
+// shared_mutex example has this shape).
+std::mutex tryMutex;
+int tryState = 0;
+void tryWriter() {
+  for (int i = 0; i < 1000; ++i)
+    if (tryMutex.try_lock()) {
+      tryState = i;
+      tryMutex.unlock();
+    }
+}
+void tryLockedWriters() {
+  std::thread a(tryWriter), b(tryWriter);
+  a.join();
+  b.join();
+}
 
 void underLockGuard() {
   int counter = 0;

@@ -46,6 +46,20 @@ TEST(LocksTest, UnlockingTheGuardReleasesItsMutex) {
   EXPECT_EQ(heldAt(A, "f", "after"), Names{});
 }
 
+TEST(LocksTest, ATryLockHoldsTheMutexOnTheBranchWhereItSucceeded) {
+  Analysed A = analyse(std::string(Decls) + R"cpp(
+    void f() { if (m.try_lock()) { use(); m.unlock(); } else { after(); } }
+    void g() { while (!m.try_lock()) after(); use(); m.unlock(); }
+    void h() { std::unique_lock<std::mutex> lk(m, std::defer_lock); if (lk.try_lock()) use(); after(); }
+  )cpp");
+  EXPECT_EQ(heldAt(A, "f", "use"), Names{"m"});
+  EXPECT_EQ(heldAt(A, "f", "after"), Names{}) << "the lock was not got";
+  EXPECT_EQ(heldAt(A, "g", "use"), Names{"m"}) << "the loop ends once the lock is got";
+  EXPECT_EQ(heldAt(A, "g", "after"), Names{});
+  EXPECT_EQ(heldAt(A, "h", "use"), Names{"m"});
+  EXPECT_EQ(heldAt(A, "h", "after"), Names{}) << "held on one path only";
+}
+
 TEST(LocksTest, ADeferredGuardHoldsNothing) {
   Analysed A = analyse(std::string(Decls) + R"cpp(
     void f() { std::unique_lock<std::mutex> lk(m, std::defer_lock); use(); }

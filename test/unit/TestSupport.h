@@ -45,11 +45,11 @@ template <class F, class... A> future<void> async(F &&, A &&...);
 template <class T> T &&move(T &t) { return static_cast<T &&>(t); }
 template <class T> class reference_wrapper { public: reference_wrapper(T &); operator T &() const; };
 template <class T> reference_wrapper<T> ref(T &t) { return t; }
-class mutex { public: void lock(); void unlock(); };
+class mutex { public: void lock(); void unlock(); bool try_lock(); };
 struct defer_lock_t {}; inline constexpr defer_lock_t defer_lock{};
 template <class M> class lock_guard { public: explicit lock_guard(M &); ~lock_guard(); };
 template <class M> class unique_lock {
-public: explicit unique_lock(M &); unique_lock(M &, defer_lock_t); ~unique_lock(); void lock(); void unlock();
+public: explicit unique_lock(M &); unique_lock(M &, defer_lock_t); ~unique_lock(); void lock(); void unlock(); bool try_lock();
 };
 template <class... M> class scoped_lock { public: explicit scoped_lock(M &...); ~scoped_lock(); };
 template <class T> class vector {
