@@ -231,9 +231,11 @@ void missWriter() {
     missMutex.unlock();
   else
     ++missCount;
+  // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: 'missCount' is written by tasks that run at the same time, with no lock held: a data race that loses updates; make it std::atomic or hold a mutex [csp-shared-counter-race]
 }
 void missingWriters() {
   std::thread a(missWriter), b(missWriter);
+  // CHECK-MESSAGES: :[[@LINE-1]]:30: note: another task that accesses it is started here
   a.join();
   b.join();
 }
