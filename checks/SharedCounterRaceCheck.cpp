@@ -304,8 +304,7 @@ public:
     const FunctionDecl *Callee = CE->getDirectCallee();
     if (!Callee)
       return true;
-    if (Ctx.Check.roleOf(Callee, nullptr) ==
-        SharedCounterRaceCheck::ThreadRole::Once) {
+    if (Ctx.Check.runsOnce(Callee)) {
       for (const Expr *Arg : CE->arguments())
         if (const LambdaExpr *L = ConcurrencyModel::resolveCallable(Arg).Lambda)
           OnceLambdas.insert(L);
@@ -401,19 +400,9 @@ void SharedCounterRaceCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   Once.store(Opts, Options);
 }
 
-SharedCounterRaceCheck::ThreadRole
-SharedCounterRaceCheck::roleOf(const FunctionDecl *FD,
-                               const Expr *Object) const {
-  if (!FD)
-    return ThreadRole::None;
-  switch (Object ? roles().roleOf(FD, Object->getType()) : roles().roleOf(FD)) {
-  case Role::TaskJoin:
-    return ThreadRole::Join;
-  case Role::TaskDetach:
-    return ThreadRole::Detach;
-  default:
-    return Once.contains(FD) ? ThreadRole::Once : ThreadRole::None;
-  }
+bool SharedCounterRaceCheck::runsOnce(const FunctionDecl *FD) const {
+  Role R = roles().roleOf(FD);
+  return R != Role::TaskJoin && R != Role::TaskDetach && Once.contains(FD);
 }
 
 void SharedCounterRaceCheck::checkModel(ConcurrencyModel &Model) {

@@ -25,12 +25,9 @@ public:
                          std::shared_ptr<ModelCache> Cache);
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override;
 
-  /// The role this check gives a member function (`Join`: the task, or
-  /// whatever the spawner waits on, has ended; `Detach`: the handle no
-  /// longer ends its task; `Once`: a callable argument runs once, in mutual
-  /// exclusion).
-  enum class ThreadRole { None, Join, Detach, Once };
-  ThreadRole roleOf(const FunctionDecl *FD, const Expr *Object) const;
+  /// Whether \p FD runs its callable argument once, in mutual exclusion
+  /// (OnceFunctions; a join or detach named there too stays a join or detach).
+  bool runsOnce(const FunctionDecl *FD) const;
 
 protected:
   void checkModel(ConcurrencyModel &Model) override;

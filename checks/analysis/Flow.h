@@ -110,22 +110,29 @@ DataflowResult<typename Analysis::State> solveForward(const CFG &G, const Analys
     State S = R.In.find(B)->second;
     for (const CFGElement &E : *B)
       A.transfer(E, S);
-    unsigned SuccIndex = 0;
-    for (const CFGBlock *Succ : B->succs()) {
-      unsigned Index = SuccIndex++;
-      if (!Succ)
-        continue;
-      State Out = S;
-      if constexpr (requires { A.transferEdge(*B, Index, Out); })
-        A.transferEdge(*B, Index, Out);
+    auto Propagate = [&](const CFGBlock *Succ, const State &Out) {
       auto [It, Inserted] = R.In.try_emplace(Succ, Out);
       if (!Inserted) {
         State Joined = A.join(It->second, Out);
         if (Joined == It->second)
-          continue;
+          return;
         It->second = std::move(Joined);
       }
       Push(Succ);
+    };
+    unsigned Index = 0;
+    for (const CFGBlock *Succ : B->succs()) {
+      unsigned Edge = Index++;
+      if (!Succ)
+        continue;
+      // Only an analysis that learns from branches pays for a copy per edge.
+      if constexpr (requires(State &Out) { A.transferEdge(*B, Edge, Out); }) {
+        State Out = S;
+        A.transferEdge(*B, Edge, Out);
+        Propagate(Succ, Out);
+      } else {
+        Propagate(Succ, S);
+      }
     }
   }
   return R;

@@ -266,8 +266,10 @@ struct TaskLifetimes::Spawner {
 
 TaskLifetimes::TaskLifetimes(ConcurrencyModel &Model) : Model(Model) {
   for (const SpawnSite &S : Model.spawns())
-    if (S.Task && S.Spawner)
+    if (S.Task && S.Spawner) {
       ByTaskFn[S.Task.Fn].push_back(&S);
+      BySpawner[S.Spawner].push_back(&S);
+    }
 }
 
 TaskLifetimes::~TaskLifetimes() = default;
@@ -285,9 +287,7 @@ TaskLifetimes::Spawner &TaskLifetimes::spawner(const FunctionDecl *Fn) {
     Info = std::make_unique<Spawner>();
     Info->Fn = Fn;
     Info->Graph = std::make_unique<SpawnerGraph>(Fn, Model.astContext(), Model);
-    for (const SpawnSite &S : Model.spawns())
-      if (S.Spawner == Fn && S.Task)
-        Info->Spawns.push_back(&S);
+    Info->Spawns = BySpawner.lookup(Fn);
     Info->Calls.TraverseStmt(const_cast<Stmt *>(Fn->getBody()));
     computeEnds(*Info);
   }
@@ -300,7 +300,7 @@ TaskLifetimes::Life &TaskLifetimes::life(const SpawnSite &S) {
 
 void TaskLifetimes::computeEnds(Spawner &Info) {
   const SpawnerGraph &G = *Info.Graph;
-  if (!G || Info.Spawns.empty())
+  if (!G)
     return;
   const ApiRoles &Roles = Model.roles();
   auto RoleOn = [&](const CXXMemberCallExpr *MC) {
@@ -656,6 +656,9 @@ bool TaskLifetimes::freshPerIteration(const ValueDecl *V, const SpawnSite &S) co
 
 llvm::ArrayRef<const SpawnSite *> TaskLifetimes::joinedBy(const FunctionDecl *Body,
                                                           const Stmt *JoinSite) {
+  // A body that starts no task has no handles to join: spare its CFG.
+  if (!BySpawner.count(Body))
+    return {};
   const Spawner &Info = spawner(Body);
   auto It = Info.Joins.find(JoinSite);
   if (It == Info.Joins.end())

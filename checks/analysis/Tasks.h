@@ -100,7 +100,9 @@ private:
 
   ConcurrencyModel &Model;
   llvm::DenseMap<const FunctionDecl *, std::unique_ptr<Spawner>> Spawners;
+  /// The spawns by the function their task runs, and by their spawner.
   llvm::DenseMap<const FunctionDecl *, llvm::SmallVector<const SpawnSite *, 2>> ByTaskFn;
+  llvm::DenseMap<const FunctionDecl *, llvm::SmallVector<const SpawnSite *, 4>> BySpawner;
   /// 0 while computing, 1 no, 2 yes.
   llvm::DenseMap<const SpawnSite *, int> Repeats;
 };
