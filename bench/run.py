@@ -21,6 +21,14 @@ database of the fixture programs, and the speedup over -j 1.
   bench/run.py [--build build] [--functions 300] [--runs 5] [--instructions]
   bench/run.py --parallel [--runs 3]
   bench/run.py --compile [--functions 50] [--fixtures 8] [--instructions]
+  bench/run.py --cache [--runs 3]
+
+With --cache it measures the result cache instead: the wall-clock time of
+`csp-tidy -p DB --cache-dir DIR` over a database of copies of the fixture
+programs, cold (an empty cache) and warm (nothing changed), then after one
+source is edited and after a header that a few of the copies include is
+edited, with the number of files each run analysed again (from the
+driver's `csp-tidy: cache:` line).
 """
 
 import argparse
@@ -129,6 +137,87 @@ def parallel(args, flags, fixtures):
         print("-j %-3d %8.2f s   %.2fx" % (jobs, seconds, serial / seconds))
 
 
+def cached_run(cmd):
+    """Wall seconds of a --cache-dir run, and how many files it replayed."""
+    start = time.monotonic()
+    result = subprocess.run(cmd, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    seconds = time.monotonic() - start
+    if result.returncode not in (0, 1):
+        sys.exit("bench: %s failed:\n%s" % (" ".join(cmd), result.stderr))
+    line = re.search(r"csp-tidy: cache: (\d+) of (\d+) files? replayed", result.stderr)
+    if not line:
+        sys.exit("bench: no cache line from %s:\n%s" % (" ".join(cmd), result.stderr))
+    replayed, total = int(line.group(1)), int(line.group(2))
+    return seconds, total - replayed
+
+
+def cache(args, flags, fixtures):
+    """Cold and warm --cache-dir runs, and runs after a source or a header changed."""
+    work = tempfile.mkdtemp(prefix="csp-bench-cache-")
+    src = os.path.join(work, "src")
+    os.makedirs(src)
+    header = os.path.join(src, "bench_shared.h")
+    with open(header, "w") as out:
+        out.write("#pragma once\ninline int bench_shared() { return 0; }\n")
+    sharing = 3  # the copies that include the header
+    sources = []
+    for i, fixture in enumerate(fixtures):
+        copy = os.path.join(src, "%02d-%s" % (i, os.path.basename(fixture)))
+        with open(fixture) as f:
+            text = f.read()
+        with open(copy, "w") as out:
+            out.write(('#include "bench_shared.h"\n' if i < sharing else "") + text)
+        sources.append(copy)
+    db = os.path.join(work, "build")
+    os.makedirs(db)
+    entries = [{"directory": src, "file": f,
+                "arguments": ["clang++"] + flags + ["-c", f]} for f in sources]
+    with open(os.path.join(db, "compile_commands.json"), "w") as out:
+        json.dump(entries, out)
+    tidy = [os.path.join(args.build, "bin", "csp-tidy"), "-p", db, "-checks=-*,csp-*"]
+
+    def median_of(make_cmd, prepare=None):
+        times, analysed = [], set()
+        for run in range(args.runs):
+            cmd = make_cmd(run)
+            if prepare:
+                prepare(run)
+            seconds, again = cached_run(cmd)
+            times.append(seconds)
+            analysed.add(again)
+        return statistics.median(times), analysed
+
+    warm_dir = os.path.join(work, "cache")
+    cold, cold_analysed = median_of(
+        lambda run: tidy + ["--cache-dir", os.path.join(work, "cold-%d" % run)])
+    # The cache the later runs find: one cold run's.
+    cached_run(tidy + ["--cache-dir", warm_dir])
+    warm, warm_analysed = median_of(lambda run: tidy + ["--cache-dir", warm_dir])
+
+    def edit(path):
+        def append(run):
+            with open(path, "a") as out:
+                out.write("// edit %d\n" % run)
+        return append
+    one_source, source_analysed = median_of(
+        lambda run: tidy + ["--cache-dir", warm_dir], edit(sources[-1]))
+    one_header, header_analysed = median_of(
+        lambda run: tidy + ["--cache-dir", warm_dir], edit(header))
+
+    def files(analysed):
+        return "/".join(str(n) for n in sorted(analysed))
+    print("%d files, %d CPUs, wall-clock seconds, median of %d runs"
+          % (len(sources), os.cpu_count() or 1, args.runs))
+    print("%-34s %9s %10s %9s" % ("run", "seconds", "analysed", "of cold"))
+    for name, seconds, analysed in (
+            ("cold (empty cache)", cold, cold_analysed),
+            ("warm (nothing changed)", warm, warm_analysed),
+            ("one source edited", one_source, source_analysed),
+            ("a header of %d sources edited" % sharing, one_header, header_analysed)):
+        print("%-34s %9.2f %10s %8.1f%%" % (name, seconds, files(analysed), 100 * seconds / cold))
+
+
 def compile_with_plugin(args, flags, fixtures):
     """A compile with the plugin against the same compile without it."""
     work = tempfile.mkdtemp(prefix="csp-bench-compile-")
@@ -158,6 +247,7 @@ def main():
     parser.add_argument("--instructions", action="store_true")
     parser.add_argument("--parallel", action="store_true")
     parser.add_argument("--compile", action="store_true")
+    parser.add_argument("--cache", action="store_true")
     parser.add_argument("--fixtures", type=int, default=0,
                         help="with --compile, only the first N fixtures (0: all)")
     args = parser.parse_args()
@@ -168,6 +258,9 @@ def main():
     fixtures = sorted(glob.glob(os.path.join(ROOT, "test", "fixtures", "*", "*.cpp")))
     if args.parallel:
         parallel(args, flags, fixtures)
+        return
+    if args.cache:
+        cache(args, flags, fixtures)
         return
     if args.compile:
         compile_with_plugin(args, flags, fixtures[:args.fixtures] if args.fixtures else fixtures)

@@ -22,6 +22,7 @@
 #include "Includes.h"
 #include "Merge.h"
 #include "Reports.h"
+#include "ResultCache.h"
 #include "Subprocess.h"
 #include "TidyFlags.h"
 #include "TidyRun.h"
@@ -34,6 +35,7 @@
 #include "clang-tidy/ClangTidyOptions.h"
 #include "clang/Basic/Version.h"
 #include "clang/Driver/Types.h"
+#include "clang/Frontend/CompilerInvocation.h"
 #include "clang/Tooling/ArgumentsAdjusters.h"
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -162,6 +164,12 @@ cl::opt<bool, false, BoolParser> Merge("merge",
                              "(-fplugin-arg-csp-findings=<dir>) wrote to the directories "
                              "named, instead of analysing sources"),
                     cl::init(false), cl::cat(Category));
+cl::opt<std::string> CacheDir(
+    "cache-dir",
+    cl::desc("Keep each file's findings in this directory and replay them, without analysing "
+             "the file, while nothing its analysis reads has changed (the file, its headers, "
+             "its flags, .clang-tidy, csp-tidy itself); not used with -fix"),
+    cl::value_desc("dir"), cl::cat(Category));
 // How the driver runs itself once per file; not for users.
 cl::opt<std::string> WorkerFile("worker-file", cl::Hidden, cl::cat(Category));
 cl::opt<std::string> WorkerFindings("worker-findings", cl::Hidden, cl::cat(Category));
@@ -779,6 +787,8 @@ int main(int argc, const char **argv) {
   llvm::SmallVector<const char *, 64> Args(argv, argv + argc);
   if (llvm::Error E = expandResponseFiles(Args, ArgsMemory))
     return fail(llvm::toString(std::move(E)));
+  // What the workers read of the command line, response files expanded.
+  std::vector<std::string> ExpandedArgs(Args.begin() + 1, Args.end());
   argc = Args.size();
   argv = Args.data();
   auto Fixed = takeFlagsAfterDoubleDash(argc, argv);
@@ -986,6 +996,8 @@ int main(int argc, const char **argv) {
   if (Merge && (*Fixed || !BuildPath.empty() || Fixing))
     return fail("--merge reports the findings files of a build; it takes no -p, compiler "
                 "flags, -fix or -export-fixes");
+  if (Merge && !CacheDir.empty())
+    return fail("--merge reads a build's findings files; it takes no --cache-dir");
   if (Merge && Files.empty())
     return fail("--merge needs the directories the build wrote its findings files to");
   bool FromDatabase = !*Fixed && !Merge;
@@ -1117,6 +1129,7 @@ int main(int argc, const char **argv) {
                      : Jobs ? unsigned(Jobs)
                             : llvm::hardware_concurrency().compute_thread_count();
   bool IsWorker = !WorkerFile.empty();
+  std::unique_ptr<ResultCache> Cache;
   if (Files.empty()) {
     // Nothing changed that the database compiles: nothing to report.
   } else if (Merge) {
@@ -1192,9 +1205,92 @@ int main(int argc, const char **argv) {
     if (!UseColor.getNumOccurrences())
       WorkerArgs.push_back(llvm::outs().has_colors() ? "-use-color=true" : "-use-color=false");
     llvm::append_range(WorkerArgs, UserArgs);
+    if (!CacheDir.empty() && (Fix || FixNotes || checkProfileEnabled())) {
+      if (!Quiet)
+        llvm::errs() << "csp-tidy: cache: not used: "
+                     << (checkProfileEnabled() ? "the check profile measures the analysis"
+                                               : "-fix edits the files it analyses")
+                     << "\n";
+    } else if (!CacheDir.empty()) {
+      std::string RunKey;
+      {
+        KeyHasher Key;
+        if (llvm::Error E = Key.addTool(Self))
+          return fail(llvm::toString(std::move(E)));
+        Key.add(absolutePath("."));
+        for (const std::string &Arg : ExpandedArgs)
+          Key.add(Arg);
+        // The temporary files' names change from run to run; their content
+        // is what the workers read.
+        for (const std::string &Arg : WorkerArgs)
+          Key.add(Arg == ("--worker-changed-lines=" + ChangedPath).str() ? "changed lines"
+                  : Arg == ("--worker-staged=" + StagedPath).str()     ? "staged files"
+                                                                         : Arg);
+        if (Changed) {
+          std::string Text;
+          llvm::raw_string_ostream(Text) << Changed->toJSON();
+          Key.add(Text);
+        }
+        if (!StagedFiles.empty()) {
+          std::string Text;
+          llvm::raw_string_ostream(Text) << stagedToJSON(StagedFiles);
+          Key.add(Text);
+        }
+        for (const std::string *Path : {&BaselineFile.getValue(), &ConfigFile.getValue()})
+          if (!Path->empty())
+            Key.addFileContent(*Path);
+        for (const std::string &Plugin : pluginPaths())
+          Key.addFileContent(Plugin);
+        // What clang's driver reads besides its arguments.
+        for (const char *Variable : {"CPATH", "C_INCLUDE_PATH", "CPLUS_INCLUDE_PATH",
+                                     "CCC_OVERRIDE_OPTIONS", "SOURCE_DATE_EPOCH"}) {
+          Key.add(Variable);
+          Key.add(llvm::sys::Process::GetEnv(Variable).value_or("unset"));
+        }
+        RunKey = Key.hex();
+      }
+      std::string ResourceDir =
+          "-resource-dir=" + CompilerInvocation::GetResourcesPath(argv[0], (void *)&fail);
+      std::vector<CachedFile> Cached;
+      for (size_t I = 0; I < Files.size(); ++I) {
+        CachedFile F;
+        F.File = Files[I];
+        if (!FileArgs.empty())
+          F.Args = FileArgs[I];
+        std::string Absolute = absolutePath(Files[I]);
+        ClangTidyOptions Options = (*Provider)->getOptions(Absolute);
+        // The command as clang-tidy's ClangTool hands it to the compiler.
+        for (tooling::CompileCommand Command : Adjusted->getCompileCommands(Absolute)) {
+          for (const tooling::ArgumentsAdjuster &Adjust :
+               {tooling::getClangSyntaxOnlyAdjuster(), tooling::getClangStripOutputAdjuster(),
+                tooling::getClangStripDependencyFileAdjuster()})
+            Command.CommandLine = Adjust(Command.CommandLine, Absolute);
+          auto &Line = Command.CommandLine;
+          if (Options.ExtraArgsBefore)
+            Line.insert(Line.begin() + (Line.empty() || llvm::StringRef(Line[0]).starts_with("-")
+                                            ? 0
+                                            : 1),
+                        Options.ExtraArgsBefore->begin(), Options.ExtraArgsBefore->end());
+          if (Options.ExtraArgs)
+            Line.insert(Line.end(), Options.ExtraArgs->begin(), Options.ExtraArgs->end());
+          Line = tooling::getStripPluginsAdjuster()(Line, Absolute);
+          if (llvm::none_of(Line, [](llvm::StringRef A) { return A.starts_with("-resource-dir"); }))
+            Line.push_back(ResourceDir);
+          // clang-tidy's preprocessor defines it (code may include other
+          // headers for the analyzer).
+          Line.push_back("-D__clang_analyzer__");
+          F.Commands.push_back(std::move(Command));
+        }
+        Cached.push_back(std::move(F));
+      }
+      auto Opened = ResultCache::open(CacheDir, std::move(RunKey), std::move(Cached), ScanFS);
+      if (!Opened)
+        return fail(llvm::toString(Opened.takeError()));
+      Cache = std::move(*Opened);
+    }
     std::vector<FileResult> Results =
         runWorkers(Self, WorkerArgs, Files, FileArgs, Threads, !Quiet && Files.size() > 1,
-                   /*CollectFixes=*/!ExportFixes.empty());
+                   /*CollectFixes=*/!ExportFixes.empty(), Cache.get());
     for (llvm::StringRef Path : {ChangedPath.str(), StagedPath.str()})
       if (!Path.empty()) {
         llvm::sys::fs::remove(Path);
@@ -1264,6 +1360,15 @@ int main(int argc, const char **argv) {
   }
 
   unsigned Findings = Report.Findings.size();
+  if (Cache && !Quiet) {
+    llvm::errs() << "csp-tidy: cache: " << Cache->replayed() << " of " << Files.size()
+                 << (Files.size() == 1 ? " file" : " files") << " replayed from '" << CacheDir
+                 << "'";
+    if (unsigned Unreadable = Cache->unreadable())
+      llvm::errs() << "; " << Unreadable << " unreadable "
+                   << (Unreadable == 1 ? "entry" : "entries") << " written again";
+    llvm::errs() << "\n";
+  }
   if (!Quiet) {
     llvm::errs() << Findings << (Findings == 1 ? " finding" : " findings");
     if (SkippedFiles)

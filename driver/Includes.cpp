@@ -48,12 +48,52 @@ private:
   IncludeScan &Found;
 };
 
+/// Every file the scan reports.
+class AllFiles : public DependencyConsumer {
+public:
+  explicit AllFiles(std::vector<std::string> &Found) : Found(Found) {}
+
+  void handleFileDependency(llvm::StringRef File) override { Found.push_back(File.str()); }
+  void handleBuildCommand(Command) override {}
+  void handleDependencyOutputOpts(const clang::DependencyOutputOptions &) override {}
+  void handlePrebuiltModuleDependency(PrebuiltModuleDep) override {}
+  void handleModuleDependency(ModuleDeps) override {}
+  void handleDirectModuleDependency(ModuleID) override {}
+  void handleContextHash(std::string) override {}
+
+private:
+  std::vector<std::string> &Found;
+};
+
 class NoModules : public DependencyActionController {
 public:
   std::string lookupModuleOutput(const ModuleID &, ModuleOutputKind) override { return ""; }
 };
 
 } // namespace
+
+// Shared by the scans of one run: the scanner keeps the files it has read
+// and their directives, so a header that every file includes is read once.
+struct DependencyLister::Service {
+  DependencyScanningService Scanning{ScanningMode::DependencyDirectivesScan,
+                                     ScanningOutputFormat::Make};
+};
+
+DependencyLister::DependencyLister() : Shared(std::make_unique<Service>()) {}
+DependencyLister::~DependencyLister() = default;
+
+llvm::Expected<std::vector<std::string>>
+DependencyLister::files(const clang::tooling::CompileCommand &Command,
+                        llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS) {
+  DependencyScanningWorker Worker(Shared->Scanning, std::move(FS));
+  NoModules Controller;
+  std::vector<std::string> Found;
+  AllFiles Consumer(Found);
+  if (llvm::Error Failed = Worker.computeDependencies(Command.Directory, Command.CommandLine,
+                                                      Consumer, Controller))
+    return std::move(Failed);
+  return Found;
+}
 
 std::vector<IncludeScan> scanIncludes(const clang::tooling::CompilationDatabase &Database,
                                       llvm::ArrayRef<std::string> Sources,

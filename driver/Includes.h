@@ -16,6 +16,7 @@
 #include "llvm/Support/VirtualFileSystem.h"
 
 #include <functional>
+#include <memory>
 
 #include <string>
 #include <vector>
@@ -40,6 +41,27 @@ std::vector<IncludeScan> scanIncludes(const clang::tooling::CompilationDatabase 
                                       llvm::ArrayRef<std::string> Sources,
                                       const llvm::StringSet<> &Headers,
                                       const FileSystemFactory &MakeFS, unsigned Jobs);
+
+/// Every file the preprocessor reads for a compile command, as clang's
+/// dependency scanner lists them (a `-MD` list: the source, each header it
+/// includes and each one `__has_include` found), from one scan per call, so
+/// that a header added where it now shadows another is seen. The scans of
+/// one lister share what they have read.
+class DependencyLister {
+public:
+  DependencyLister();
+  ~DependencyLister();
+  /// The files, absolute, with `.` and `..` removed as names (not through
+  /// symbolic links: `/lib/gcc/../../include` is `/include`, whatever
+  /// `/lib` links to); an error when the scan fails.
+  llvm::Expected<std::vector<std::string>>
+  files(const clang::tooling::CompileCommand &Command,
+        llvm::IntrusiveRefCntPtr<llvm::vfs::FileSystem> FS);
+
+private:
+  struct Service;
+  std::unique_ptr<Service> Shared;
+};
 
 /// \p File with symbolic links resolved, as the preprocessor reports it;
 /// unchanged when it does not exist.

@@ -113,6 +113,8 @@ llvm::Error loadPlugins() {
   return llvm::Error::success();
 }
 
+std::vector<std::string> pluginPaths() { return {Load.begin(), Load.end()}; }
+
 bool checkProfileEnabled() { return EnableCheckProfile; }
 std::string checkProfilePrefix() { return StoreCheckProfile; }
 bool allowNoChecks() { return AllowNoChecks; }

@@ -34,6 +34,9 @@ llvm::Error applyTidyFlags(clang::tidy::ClangTidyGlobalOptions &Global,
 /// checks can be enabled, listed and configured like the built-in ones.
 llvm::Error loadPlugins();
 
+/// The -load plugins, as named.
+std::vector<std::string> pluginPaths();
+
 bool checkProfileEnabled();
 /// Where --store-check-profile writes, empty when the profile is printed.
 std::string checkProfilePrefix();

@@ -30,15 +30,10 @@ std::string lastError(llvm::StringRef Err) {
   return "";
 }
 
-struct Finished {
-  FileResult Result;
-  std::string Out, Err;
-};
-
-Finished runOne(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
+WorkerOutput runOne(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
                 const std::string &File, llvm::ArrayRef<std::string> FileArgs,
                 bool CollectFixes) {
-  Finished Done;
+  WorkerOutput Done;
   FileResult &R = Done.Result;
   R.File = File;
   llvm::SmallString<128> FindingsPath;
@@ -115,8 +110,9 @@ Finished runOne(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
 std::vector<FileResult> runWorkers(llvm::StringRef Self, llvm::ArrayRef<std::string> Args,
                                    llvm::ArrayRef<std::string> Files,
                                    llvm::ArrayRef<std::vector<std::string>> FileArgs,
-                                   unsigned Jobs, bool Progress, bool CollectFixes) {
-  std::vector<std::optional<Finished>> Slots(Files.size());
+                                   unsigned Jobs, bool Progress, bool CollectFixes,
+                                   OutputStore *Store) {
+  std::vector<std::optional<WorkerOutput>> Slots(Files.size());
   std::atomic<size_t> NextToStart{0};
   std::mutex Lock;
   size_t NextToPrint = 0, Done = 0;
@@ -128,10 +124,19 @@ std::vector<FileResult> runWorkers(llvm::StringRef Self, llvm::ArrayRef<std::str
   DeferredInterrupts Deferred;
   auto Work = [&] {
     for (size_t I = NextToStart++; I < Files.size() && !interruption(); I = NextToStart++) {
-      Finished F = runOne(Self, Args, Files[I],
-                          FileArgs.empty() ? llvm::ArrayRef<std::string>()
-                                           : llvm::ArrayRef<std::string>(FileArgs[I]),
-                          CollectFixes);
+      std::optional<WorkerOutput> F;
+      if (Store)
+        F = Store->find(I);
+      if (!F) {
+        F = runOne(Self, Args, Files[I],
+                   FileArgs.empty() ? llvm::ArrayRef<std::string>()
+                                    : llvm::ArrayRef<std::string>(FileArgs[I]),
+                   CollectFixes);
+        // A failure is not kept: a crash may not happen again, and a file
+        // that does not compile is quick to find out about.
+        if (Store && !F->Result.Failure && !interruption())
+          Store->keep(I, *F);
+      }
       std::lock_guard<std::mutex> Guard(Lock);
       if (interruption())
         return; // the file did not fail: it was stopped
@@ -156,7 +161,7 @@ std::vector<FileResult> runWorkers(llvm::StringRef Self, llvm::ArrayRef<std::str
     T.join();
 
   std::vector<FileResult> Results;
-  for (std::optional<Finished> &Slot : Slots)
+  for (std::optional<WorkerOutput> &Slot : Slots)
     if (Slot)
       Results.push_back(std::move(Slot->Result));
   return Results;

@@ -1,0 +1,3 @@
+#include "a.h"
+
+int main() { add_in_task(); }

@@ -1,0 +1,3 @@
+#include <shadow.h>
+
+int main() { return shadowed(); }

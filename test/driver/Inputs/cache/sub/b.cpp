@@ -1,0 +1,3 @@
+#include "../a.h"
+
+int helper() { return 1; }
