@@ -194,6 +194,17 @@ bool BodyCFG::reaches(const Stmt *From, const Stmt *To,
   });
 }
 
+/// A guard made from a null pointer holds nothing, so its deleter never
+/// runs: `std::unique_ptr<T, D> g(nullptr, d)`.
+static bool holdsNothing(ASTContext &Ctx, const VarDecl *Guard) {
+  const auto *Construct =
+      Guard->getInit() ? dyn_cast<CXXConstructExpr>(Guard->getInit()->IgnoreImplicit())
+                       : nullptr;
+  return Construct && Construct->getNumArgs() > 1 &&
+         Construct->getArg(0)->isNullPointerConstant(
+             Ctx, Expr::NPC_ValueDependentIsNotNull) != Expr::NPCK_NotNull;
+}
+
 LambdaUse lambdaUse(const ConcurrencyModel &Model, const LambdaExpr *L) {
   const Stmt *Cur = L;
   bool Stored = false; // kept in an object under construction
@@ -215,6 +226,8 @@ LambdaUse lambdaUse(const ConcurrencyModel &Model, const LambdaExpr *L) {
       const auto *V = DS->isSingleDecl() ? dyn_cast<VarDecl>(DS->getSingleDecl())
                                          : nullptr;
       if (!V || !V->hasLocalStorage() || isCallableType(V->getType()))
+        return {};
+      if (holdsNothing(Model.astContext(), V))
         return {};
       if (Stored || holdsClosure(V->getType(), L->getLambdaClass()))
         return {LambdaRun::AtScopeExit, DS};
@@ -257,7 +270,7 @@ Placement place(const ConcurrencyModel &Model, const FunctionDecl *Body,
                        const Stmt *Upto) {
   Placement Result;
   const Stmt *Top = Body->getBody();
-  bool Counting = true; // still below Upto
+  bool Counting = Site != Upto; // still below Upto
   const Stmt *Child = Site;
   if (G && G->contains(Site))
     Result.Anchor = Site;

@@ -1,6 +1,7 @@
 #include "analysis/ConcurrencyModel.h"
 
 #include "analysis/BodyFlow.h"
+#include "analysis/ChannelState.h"
 #include "analysis/Locks.h"
 #include "analysis/Tasks.h"
 
@@ -694,6 +695,13 @@ TaskLifetimes &ConcurrencyModel::tasks() const {
   if (!Tasks)
     Tasks = std::make_unique<TaskLifetimes>(const_cast<ConcurrencyModel &>(*this));
   return *Tasks;
+}
+
+const ChannelStates &ConcurrencyModel::channelStates(const FunctionDecl *Body) {
+  std::unique_ptr<ChannelStates> &Slot = States[Body];
+  if (!Slot)
+    Slot = std::make_unique<ChannelStates>(*this, Body);
+  return *Slot;
 }
 
 LockAnalysis &ConcurrencyModel::locks() const {

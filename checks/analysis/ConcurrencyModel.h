@@ -39,6 +39,7 @@
 namespace clang::tidy::csp {
 
 class BodyCFG;
+class ChannelStates;
 class LockAnalysis;
 class TaskLifetimes;
 
@@ -180,6 +181,10 @@ public:
   /// computed per spawner on first use.
   TaskLifetimes &tasks() const;
 
+  /// Whether each channel \p Body closes may or must be closed where
+  /// (ChannelState.h); computed per body on first use.
+  const ChannelStates &channelStates(const FunctionDecl *Body);
+
   /// Whether \p L is started as a task (its body runs elsewhere).
   bool isTaskLambda(const LambdaExpr *L) const { return TaskLambdas.contains(L); }
 
@@ -236,6 +241,7 @@ private:
   llvm::DenseMap<const FunctionDecl *, std::unique_ptr<BodyCFG>> FlowGraphs;
   mutable std::unique_ptr<LockAnalysis> Locks;
   mutable std::unique_ptr<TaskLifetimes> Tasks;
+  llvm::DenseMap<const FunctionDecl *, std::unique_ptr<ChannelStates>> States;
   // Clang's ParentMapContext would traverse the whole AST, headers
   // included, on first use; these cover the code that is analysed.
   llvm::DenseMap<const Stmt *, const Stmt *> Parents;

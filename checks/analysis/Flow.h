@@ -27,6 +27,7 @@
 #ifndef CSP_TIDY_ANALYSIS_FLOW_H
 #define CSP_TIDY_ANALYSIS_FLOW_H
 
+#include "clang/Analysis/Analyses/Dominators.h"
 #include "clang/Analysis/CFG.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
@@ -156,6 +157,31 @@ stateBefore(const DataflowResult<typename Analysis::State> &R, const Analysis &A
   }
   return S;
 }
+
+/// Dominance between positions of one CFG, for "always runs here": \p A
+/// dominates \p B when every path from the entry to B passes A first; A
+/// post-dominates B when every path from B to the exit passes A. Inside a
+/// block the order of the elements decides; a position is both to itself.
+class Dominance {
+public:
+  explicit Dominance(const CFG &G)
+      : Dom(const_cast<CFG *>(&G)), PostDom(const_cast<CFG *>(&G)) {}
+
+  bool dominates(CFGPosition A, CFGPosition B) const {
+    if (A.first == B.first)
+      return A.second <= B.second;
+    return Dom.dominates(A.first, B.first);
+  }
+  bool postDominates(CFGPosition A, CFGPosition B) const {
+    if (A.first == B.first)
+      return A.second >= B.second;
+    return PostDom.dominates(A.first, B.first);
+  }
+
+private:
+  CFGDomTree Dom;
+  CFGPostDomTree PostDom;
+};
 
 } // namespace clang::tidy::csp
 

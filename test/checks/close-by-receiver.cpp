@@ -8,6 +8,10 @@
 #include <thread>
 #include <vector>
 
+// What the unique_ptr guards below hold: one made from nullptr never runs
+// its deleter.
+int guard_token;
+
 void process(int);
 void discard(int);
 
@@ -180,8 +184,8 @@ void closeThroughGuardInReceiver() {
   auto jobs = csp::make_chan<int>(4);
   csp::go([jobs] {
     auto guard = std::unique_ptr<int, std::function<void(int *)>>(
-        nullptr, [jobs](int *) { jobs.close(); });
-    // CHECK-MESSAGES: :[[@LINE-1]]:34: warning: channel 'jobs' is closed by code that receives from it; only a sender may close a channel, or the senders' next send panics [csp-close-by-receiver]
+        &guard_token, [jobs](int *) { jobs.close(); });
+    // CHECK-MESSAGES: :[[@LINE-1]]:39: warning: channel 'jobs' is closed by code that receives from it; only a sender may close a channel, or the senders' next send panics [csp-close-by-receiver]
     // CHECK-MESSAGES: :[[@LINE+1]]:5: note: it receives from the channel here
     for (int j : jobs)
       process(j);
@@ -221,7 +225,7 @@ void producerClosesThroughADeleter() {
   auto jobs = csp::make_chan<int>(4);
   csp::go([jobs] {
     std::unique_ptr<int, std::function<void(int *)>> guard(
-        nullptr, [jobs](int *) { jobs.close(); });
+        &guard_token, [jobs](int *) { jobs.close(); });
     jobs.send(1);
   });
   for (int j : jobs)
@@ -456,4 +460,17 @@ void signalWithASender() {
     // CHECK-MESSAGES: :[[@LINE-3]]:5: note: it receives from the channel here
   });
   ticks.send(Signal{});
+}
+
+// A guard made from nullptr never runs its deleter: nothing is closed.
+void receiverWithANullGuard() {
+  auto jobs = csp::make_chan<int>(4);
+  csp::go([jobs] {
+    auto guard = std::unique_ptr<int, std::function<void(int *)>>(
+        nullptr, [jobs](int *) { jobs.close(); });
+    for (int j : jobs)
+      process(j);
+  });
+  jobs.send(1);
+  jobs.close();
 }

@@ -9,6 +9,10 @@
 #include <thread>
 #include <vector>
 
+// What the unique_ptr guards below hold: one made from nullptr never runs
+// its deleter.
+int guard_token;
+
 void process(int);
 bool failed();
 
@@ -55,8 +59,8 @@ void closeAndHelperClose() {
 void guardAndExplicitClose() {
   auto results = csp::make_chan<int>(1);
   auto guard = std::unique_ptr<int, std::function<void(int *)>>(
-      nullptr, [results](int *) { results.close(); });
-  // CHECK-MESSAGES: :[[@LINE-1]]:35: warning: channel 'results' can be closed a second time here; the second close panics [csp-double-close]
+      &guard_token, [results](int *) { results.close(); });
+  // CHECK-MESSAGES: :[[@LINE-1]]:40: warning: channel 'results' can be closed a second time here; the second close panics [csp-double-close]
   // CHECK-MESSAGES: :[[@LINE+3]]:5: note: first closed here
   results.send(1);
   if (failed())
@@ -83,7 +87,7 @@ void twoProducersEachClosing() {
 // The same, with std::thread and producers that close through a guard.
 void produceWithGuard(csp::chan<int> jobs, int from) {
   auto guard = std::unique_ptr<int, std::function<void(int *)>>(
-      nullptr, [jobs](int *) { jobs.close(); });
+      &guard_token, [jobs](int *) { jobs.close(); });
   jobs.send(from);
 }
 
@@ -93,7 +97,7 @@ void twoThreadsEachClosing() {
   std::thread b(produceWithGuard, jobs, 2);
   // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: a second task that closes channel 'jobs' is started here; the second close panics [csp-double-close]
   // CHECK-MESSAGES: :[[@LINE-3]]:15: note: the first task that closes it is started here
-  // CHECK-MESSAGES: :[[@LINE-10]]:32: note: the task closes the channel here
+  // CHECK-MESSAGES: :[[@LINE-10]]:37: note: the task closes the channel here
   a.join();
   b.join();
 }
@@ -470,4 +474,39 @@ void suppressed() {
   auto done = csp::make_chan<int>();
   done.close();
   done.close(); // NOLINT(csp-double-close)
+}
+
+// A guard made from nullptr holds nothing: its deleter never runs, so the
+// explicit close is the only one.
+void nullGuardAndExplicitClose() {
+  auto results = csp::make_chan<int>(1);
+  auto guard = std::unique_ptr<int, std::function<void(int *)>>(
+      nullptr, [results](int *) { results.close(); });
+  results.send(1);
+  results.close();
+}
+
+// The guard has closed the channel when its scope ended.
+void closeAfterTheGuardsScope() {
+  auto results = csp::make_chan<int>(1);
+  {
+    auto guard = std::unique_ptr<int, std::function<void(int *)>>(
+        &guard_token, [results](int *) { results.close(); });
+    results.send(1);
+  }
+  results.close();
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: channel 'results' can be closed a second time here; the second close panics [csp-double-close]
+  // CHECK-MESSAGES: :[[@LINE-5]]:42: note: first closed here
+}
+
+// Closed on each branch, then once more after them.
+void closedOnEveryBranchThenAgain(bool fast) {
+  auto out = csp::make_chan<int>(1);
+  if (fast)
+    out.close();
+  else
+    shutdown(out);
+  out.close();
+  // CHECK-MESSAGES: :[[@LINE-1]]:3: warning: channel 'out' can be closed a second time here; the second close panics [csp-double-close]
+  // CHECK-MESSAGES: :[[@LINE-5]]:5: note: first closed here
 }

@@ -8,6 +8,10 @@
 #include <thread>
 #include <vector>
 
+// What the unique_ptr guards below hold: one made from nullptr never runs
+// its deleter.
+int guard_token;
+
 void process(int);
 
 // ---- Positive: the task increments the wait group that counts it. -------
@@ -41,7 +45,7 @@ void lambdaWithArgument(const std::vector<int> &jobs) {
           // CHECK-MESSAGES: :[[@LINE-1]]:11: warning: wait group 'wg' is incremented inside the task it counts; 'wait' can return before the task has started [csp-waitgroup-add-in-task]
           // CHECK-MESSAGES: :[[@LINE-4]]:5: note: the task is started here; call 'add' before this point
           auto guard = std::unique_ptr<int, std::function<void(int *)>>(
-              nullptr, [&](int *) { wg.done(); });
+              &guard_token, [&](int *) { wg.done(); });
           process(j);
         },
         job);
