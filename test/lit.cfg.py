@@ -10,9 +10,9 @@ config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".cpp", ".test"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.csp_build_dir, "test")
-# Sources that are not tests: the runtime's own unit tests and the inputs
-# that tests pass to the tools.
-config.excludes = ["runtime", "unit", "Inputs", "utils", "example", "CMakeLists.txt"]
+# Sources that are not tests: the runtime's own unit tests, the fuzz
+# target and its stand-ins, and the inputs that tests pass to the tools.
+config.excludes = ["runtime", "unit", "fuzz", "Inputs", "utils", "example", "CMakeLists.txt"]
 
 config.environment["PATH"] = os.pathsep.join(
     [config.llvm_tools_dir, config.environment.get("PATH", os.environ["PATH"])])
