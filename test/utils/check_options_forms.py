@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
-"""Checks that the docs give each CheckOptions example in both forms, and
-that the two configure the same thing.
+"""Checks that the docs' CheckOptions examples are in the list form that
+every clang-tidy reads, and that they configure csp-tidy.
 
-usage: check_options_forms.py <csp-tidy> <tmp-dir> <doc.md>...
+usage: check_options_forms.py <csp-tidy> <tmp-dir> [--older-tidy=<clang-tidy>] <doc.md or dir>...
 
-In each doc, every ```yaml block whose CheckOptions is a map (`Name: value`)
-must be followed by a block with the list form (`- key: Name` / `value:`)
-holding the same options. Both are given to `csp-tidy -dump-config
---config-file`, which must print the same configuration, and one that
-differs from csp-tidy's defaults (the options took effect). Prints one line
-per problem and exits 1 if there is any.
+A directory stands for every .md file below it, so that a new page is held
+to the same rule. Every ```yaml block with CheckOptions must be in the list
+form (`- key: Name` / `value: ...`), which Debian 12's clang-tidy 14 and
+clangd 14 read; the map form (`Name: value`), which they reject, may only
+follow its list form as an alternative, holding the same options. Every
+block is given to `csp-tidy -dump-config --config-file`, which must accept
+it and print a configuration that differs from csp-tidy's defaults (the
+options took effect); a map form must print the same as its list form.
+With --older-tidy, that clang-tidy must accept every list form too. Prints
+one line per problem and exits 1 if there is any.
 """
 import os
 import re
@@ -19,59 +23,81 @@ import sys
 import yaml
 
 
+def docs(paths):
+    for path in paths:
+        if os.path.isdir(path):
+            for root, dirs, files in os.walk(path):
+                dirs.sort()
+                for name in sorted(files):
+                    if name.endswith(".md"):
+                        yield os.path.join(root, name)
+        else:
+            yield path
+
+
 def blocks(path):
     text = open(path, encoding="utf-8").read()
     return [b for b in re.findall(r"```yaml\n(.*?)```", text, re.S) if "CheckOptions:" in b]
 
 
-def dump(csp_tidy, config):
-    run = subprocess.run([csp_tidy, "-dump-config"] + (["--config-file=" + config] if config else []),
+def dump(tidy, config):
+    run = subprocess.run([tidy, "-dump-config"] + (["--config-file=" + config] if config else []),
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return run.returncode, run.stdout
 
 
-def main(csp_tidy, tmp, paths):
+def main(csp_tidy, tmp, args):
+    older = None
+    paths = []
+    for arg in args:
+        if arg.startswith("--older-tidy="):
+            older = arg.split("=", 1)[1]
+        else:
+            paths.append(arg)
     os.makedirs(tmp, exist_ok=True)
-    problems, pairs = [], 0
+    problems, listed, maps = [], 0, 0
     _, defaults = dump(csp_tidy, None)
-    for path in paths:
-        found = blocks(path)
-        i = 0
-        while i < len(found):
-            options = yaml.safe_load(found[i])["CheckOptions"]
-            if not isinstance(options, dict):
-                problems.append("%s: a list-form CheckOptions without its map form before it"
-                                % path)
-                i += 1
+    for path in docs(paths):
+        name = path
+        previous = None  # the list form just before, and what csp-tidy made of it
+        for block in blocks(path):
+            options = yaml.safe_load(block)["CheckOptions"]
+            config = os.path.join(tmp, "%d.yaml" % (listed + maps))
+            with open(config, "w") as f:
+                f.write(block)
+            status, out = dump(csp_tidy, config)
+            if isinstance(options, dict):
+                if not previous:
+                    problems.append("%s: CheckOptions with %s is in the map form only, which "
+                                    "clang-tidy 14 and clangd 14 reject; give the list form "
+                                    "(- key: ... / value: ...)" % (name, ", ".join(options)))
+                elif previous[0] != options:
+                    problems.append("%s: the map form of %s says otherwise than its list form"
+                                    % (name, ", ".join(options)))
+                elif status or out != previous[1]:
+                    problems.append("%s: the map form of %s configures csp-tidy differently"
+                                    % (name, ", ".join(options)))
+                maps += 1
+                previous = None
                 continue
-            twin = yaml.safe_load(found[i + 1])["CheckOptions"] if i + 1 < len(found) else None
-            if not isinstance(twin, list):
-                problems.append("%s: CheckOptions with %s has no list form after it"
-                                % (path, ", ".join(options)))
-                i += 1
-                continue
-            listed = {entry["key"]: entry["value"] for entry in twin}
-            if listed != options:
-                problems.append("%s: the list form of %s says otherwise" % (path, ", ".join(options)))
-            outputs = []
-            for form, block in (("map", found[i]), ("list", found[i + 1])):
-                config = os.path.join(tmp, "%s-%d-%s.yaml" % (os.path.basename(path), pairs, form))
-                with open(config, "w") as f:
-                    f.write(block)
-                status, out = dump(csp_tidy, config)
-                if status:
-                    problems.append("%s: csp-tidy rejects the %s form: %s" % (path, form, out.strip()))
-                outputs.append(out)
-            if outputs[0] != outputs[1]:
-                problems.append("%s: the two forms of %s configure csp-tidy differently"
-                                % (path, ", ".join(options)))
-            elif outputs[0] == defaults:
-                problems.append("%s: %s changes nothing" % (path, ", ".join(options)))
-            pairs += 1
-            i += 2
+            listed += 1
+            options = {entry.get("key"): entry.get("value") for entry in options}
+            if status:
+                problems.append("%s: csp-tidy rejects CheckOptions with %s: %s"
+                                % (name, ", ".join(options), out.strip()))
+            elif out == defaults:
+                problems.append("%s: CheckOptions with %s changes nothing" % (name, ", ".join(options)))
+            if older:
+                older_status, older_out = dump(older, config)
+                if older_status:
+                    problems.append("%s: %s rejects CheckOptions with %s: %s"
+                                    % (name, os.path.basename(older), ", ".join(options),
+                                       older_out.strip()))
+            previous = (options, out)
     for p in problems:
         print(p)
-    print("%d examples in both forms, %d problems" % (pairs, len(problems)))
+    print("%d examples in the list form (%d also in the map form), %d problems"
+          % (listed, maps, len(problems)))
     sys.exit(1 if problems else 0)
 
 
