@@ -51,7 +51,8 @@ llvm::Expected<Baseline> Baseline::read(llvm::StringRef Path, llvm::StringRef Ba
     if (!Field("fingerprint", Read.Fingerprint) || !Field("codeHash", Read.CodeHash))
       return Invalid("an entry without a 'fingerprint' or 'codeHash'");
     Field("check", Read.Check);
-    Field("file", Read.File);
+    if (const llvm::json::Value *File = E->get("file"); File && !bytesFromJSON(*File, Read.File))
+      return Invalid("an entry whose 'file' is neither a string nor {\"bytes\": hex}");
     Field("message", Read.Message);
     Read.Line = E->getInteger("line").value_or(0);
     B.Entries.push_back(std::move(Read));
@@ -61,7 +62,7 @@ llvm::Expected<Baseline> Baseline::read(llvm::StringRef Path, llvm::StringRef Ba
 
 static llvm::json::Value toJSON(const Baseline::Entry &E) {
   return llvm::json::Object{{"fingerprint", E.Fingerprint}, {"codeHash", E.CodeHash},
-                            {"check", E.Check},             {"file", E.File},
+                            {"check", E.Check},             {"file", bytesToJSON(E.File)},
                             {"line", E.Line},               {"message", E.Message}};
 }
 

@@ -226,7 +226,7 @@ void sortAndDeduplicate(std::vector<Finding> &Findings) {
 
 llvm::json::Value bytesToJSON(llvm::StringRef Path) {
   if (llvm::json::isUTF8(Path))
-    return Path;
+    return Path.str(); // a json::Value of a StringRef would not own the text
   return llvm::json::Object{{"bytes", llvm::toHex(Path, /*LowerCase=*/true)}};
 }
 

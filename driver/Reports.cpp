@@ -188,13 +188,13 @@ void writeJSON(llvm::raw_ostream &OS, const Run &R) {
   for (const Finding &F : R.Findings) {
     Array Notes;
     for (const Note &N : F.Notes)
-      Notes.push_back(Object{{"file", relativeTo(N.Where.File, R.BaseDir)},
+      Notes.push_back(Object{{"file", bytesToJSON(relativeTo(N.Where.File, R.BaseDir))},
                              {"line", N.Where.Line},
                              {"column", N.Where.Column},
                              {"message", N.Message}});
     Findings.push_back(Object{{"check", F.Check},
                               {"severity", F.IsError ? "error" : "warning"},
-                              {"file", relativeTo(F.Where.File, R.BaseDir)},
+                              {"file", bytesToJSON(relativeTo(F.Where.File, R.BaseDir))},
                               {"line", F.Where.Line},
                               {"column", F.Where.Column},
                               {"message", F.Message},
@@ -203,7 +203,8 @@ void writeJSON(llvm::raw_ostream &OS, const Run &R) {
   }
   Array Failures;
   for (const Failure &F : R.Failures)
-    Failures.push_back(Object{{"file", relativeTo(F.File, R.BaseDir)}, {"reason", F.Reason}});
+    Failures.push_back(
+        Object{{"file", bytesToJSON(relativeTo(F.File, R.BaseDir))}, {"reason", F.Reason}});
   OS << llvm::formatv("{0:2}", Value(Object{{"version", 1},
                                             {"tool", "csp-tidy"},
                                             {"findings", std::move(Findings)},
