@@ -20,6 +20,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Bodies.h"
 #include "Findings.h"
 
 #include "clang-tidy/ClangTidyCheck.h"
@@ -35,6 +36,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SHA256.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 
 using namespace clang;
 using namespace clang::tidy;
@@ -124,7 +126,7 @@ public:
     for (const ClangTidyError &E : Errors)
       report(E);
     if (!Options.FindingsDir.empty())
-      writeFindings(Errors);
+      writeFindings(Ctx, Errors);
   }
 
 private:
@@ -174,15 +176,32 @@ private:
   /// twice with different flags keeps both), in the driver's worker format
   /// plus the main file. Written to a temporary file and renamed, so that a
   /// parallel build or an interrupted compile never leaves half a file.
-  void writeFindings(const std::vector<ClangTidyError> &Errors) {
+  void writeFindings(ASTContext &Ctx, const std::vector<ClangTidyError> &Errors) {
     csp_tidy::SourceTexts Sources;
     csp_tidy::Outcome Result;
+    llvm::StringSet<> Files; // real paths
+    auto Add = [&](llvm::StringRef File) {
+      llvm::SmallString<256> Real;
+      Files.insert(llvm::sys::fs::real_path(File, Real) ? File : Real.str());
+    };
     for (const ClangTidyError &E : Errors) {
       csp_tidy::Finding F = csp_tidy::toFinding(E, Sources);
       if (Options.Werror)
         F.IsError = true;
+      Add(F.Where.File);
+      for (const csp_tidy::Note &N : F.Notes)
+        Add(N.Where.File);
       Result.Findings.push_back(std::move(F));
     }
+    // `csp-tidy --merge --diff-base` takes lines removed in the body holding
+    // a location as a change to the finding, as the driver does; the change
+    // is not known yet, so every location gets its body.
+    csp_tidy::FunctionBodies Bodies;
+    if (!Files.empty())
+      csp_tidy::recordBodies(
+          Ctx, [&](llvm::StringRef File) { return Files.contains(File); }, Bodies);
+    for (csp_tidy::Finding &F : Result.Findings)
+      Bodies.fill(F);
     Result.SuppressedByNoLint = Context->getStats().ErrorsIgnoredNOLINT;
     Result.HiddenInHeaders = Context->getStats().ErrorsIgnoredNonUserCode;
     llvm::json::Value Value = csp_tidy::toJSON(Result);

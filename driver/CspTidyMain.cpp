@@ -663,18 +663,11 @@ Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
         continue;
       }
     }
-    // Concurrency findings are not local: a change on the line of any note
-    // (the spawn, the other close, the lock) makes the finding the change's,
-    // and so do lines removed from the body holding one (a deleted close()).
-    auto Touched = [&](const Location &L) {
-      if (Changed->contains(L.File, L.Line))
-        return true;
-      auto Body = Bodies.outermost(L.File, L.Line);
-      return Body && Changed->removedWithin(L.File, Body->first, Body->second);
-    };
-    if (Changed && !Touched(F.Where) &&
-        llvm::none_of(F.Notes, [&](const Note &N) { return Touched(N.Where); }))
-      continue;
+    if (Changed) {
+      Bodies.fill(F);
+      if (!Changed->isNew(F))
+        continue;
+    }
     Candidates.push_back(std::move(F));
     CandidateErrors.push_back(I);
   }

@@ -241,13 +241,16 @@ bool bytesFromJSON(const llvm::json::Value &V, std::string &Path) {
 }
 
 static llvm::json::Value toJSON(const Location &L) {
-  return llvm::json::Object{{"file", bytesToJSON(L.File)},
-                            {"line", L.Line},
-                            {"column", L.Column},
-                            {"endLine", L.EndLine},
-                            {"endColumn", L.EndColumn},
-                            {"utf16Column", L.Utf16Column},
-                            {"utf16EndColumn", L.Utf16EndColumn}};
+  llvm::json::Object O{{"file", bytesToJSON(L.File)},
+                       {"line", L.Line},
+                       {"column", L.Column},
+                       {"endLine", L.EndLine},
+                       {"endColumn", L.EndColumn},
+                       {"utf16Column", L.Utf16Column},
+                       {"utf16EndColumn", L.Utf16EndColumn}};
+  if (L.Body)
+    O["body"] = llvm::json::Array{L.Body->first, L.Body->second};
+  return O;
 }
 
 static bool fromJSON(const llvm::json::Value &V, Location &L, llvm::json::Path P) {
@@ -265,6 +268,13 @@ static bool fromJSON(const llvm::json::Value &V, Location &L, llvm::json::Path P
   L.EndColumn = EndColumn;
   L.Utf16Column = Utf16Column;
   L.Utf16EndColumn = Utf16EndColumn;
+  if (const llvm::json::Array *Body = Fields ? Fields->getArray("body") : nullptr) {
+    std::optional<int64_t> First = Body->size() == 2 ? (*Body)[0].getAsInteger() : std::nullopt;
+    std::optional<int64_t> Last = Body->size() == 2 ? (*Body)[1].getAsInteger() : std::nullopt;
+    if (!First || !Last)
+      return false;
+    L.Body = {unsigned(*First), unsigned(*Last)};
+  }
   return Read;
 }
 

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace csp_tidy {
@@ -35,6 +36,10 @@ struct Location {
   /// Column and EndColumn in UTF-16 code units, as GitHub counts them.
   unsigned Utf16Column = 0;
   unsigned Utf16EndColumn = 0;
+  /// The first and last lines of the outermost function or lambda
+  /// definition holding the location, when the analysis recorded it
+  /// (Bodies.h): lines a change removes there make the finding the change's.
+  std::optional<std::pair<unsigned, unsigned>> Body;
 };
 
 struct Note {

@@ -365,7 +365,6 @@ ChangedLines ChangedLines::parse(llvm::StringRef Diff, llvm::StringRef Root) {
   return Result;
 }
 
-
 bool ChangedLines::contains(llvm::StringRef File, unsigned Line) const {
   auto It = Ranges.find(resolved(File));
   if (It == Ranges.end())
@@ -382,6 +381,17 @@ bool ChangedLines::removedWithin(llvm::StringRef File, unsigned First, unsigned 
   return llvm::any_of(It->second, [&](const Removal &R) {
     return R.Between ? First <= R.First && R.Last <= Last : R.First <= Last && First <= R.Last;
   });
+}
+
+bool ChangedLines::isNew(const Finding &F) const {
+  // Concurrency findings are not local: a change on the line of any note
+  // (the spawn, the other close, the lock) makes the finding the change's,
+  // and so do lines removed from the body holding one (a deleted close()).
+  auto Touched = [&](const Location &L) {
+    return contains(L.File, L.Line) ||
+           (L.Body && removedWithin(L.File, L.Body->first, L.Body->second));
+  };
+  return Touched(F.Where) || llvm::any_of(F.Notes, [&](const Note &N) { return Touched(N.Where); });
 }
 
 bool ChangedLines::removesFrom(llvm::StringRef File) const {

@@ -11,6 +11,8 @@
 #ifndef CSP_TIDY_DRIVER_GITDIFF_H
 #define CSP_TIDY_DRIVER_GITDIFF_H
 
+#include "Findings.h"
+
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Error.h"
 #include "llvm/Support/JSON.h"
@@ -66,6 +68,11 @@ public:
   /// Whether the change removed or replaced lines of \p File between lines
   /// \p First and \p Last of its new version (both inside the span).
   bool removedWithin(llvm::StringRef File, unsigned First, unsigned Last) const;
+  /// Whether \p F is new to the change: one of its locations (the
+  /// warning's or a note's) is on a changed line, or the change removed or
+  /// replaced lines in the body holding one (Location::Body). The driver's
+  /// own runs and --merge decide with this alike.
+  bool isNew(const Finding &F) const;
   /// Whether the change removed or replaced any line of \p File.
   bool removesFrom(llvm::StringRef File) const;
   /// Whether \p File has added, changed or removed lines.

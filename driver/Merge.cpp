@@ -48,12 +48,9 @@ llvm::Expected<std::vector<Outcome>> readFindingsFiles(llvm::ArrayRef<std::strin
 std::vector<Finding> mergeOutcomes(std::vector<Outcome> &Outcomes, const ChangedLines *Changed,
                                    unsigned &SuppressedByNoLint, unsigned &HiddenInHeaders) {
   std::vector<Finding> Merged;
-  auto OnChangedLine = [&](const Location &L) { return Changed->contains(L.File, L.Line); };
   for (Outcome &O : Outcomes) {
     for (Finding &F : O.Findings)
-      if (!Changed || OnChangedLine(F.Where) || llvm::any_of(F.Notes, [&](const Note &N) {
-            return OnChangedLine(N.Where);
-          }))
+      if (!Changed || Changed->isNew(F))
         Merged.push_back(std::move(F));
     SuppressedByNoLint += O.SuppressedByNoLint;
     HiddenInHeaders += O.HiddenInHeaders;

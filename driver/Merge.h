@@ -25,9 +25,10 @@ namespace csp_tidy {
 llvm::Expected<std::vector<Outcome>> readFindingsFiles(llvm::ArrayRef<std::string> Dirs);
 
 /// The findings of \p Outcomes, sorted, each finding of a header once, and
-/// with \p Changed only those on a changed line (or with a note on one), as
-/// the driver's diff filter keeps them. The NOLINT and header counts are
-/// added to \p SuppressedByNoLint and \p HiddenInHeaders.
+/// with \p Changed only those new to the change (ChangedLines::isNew, from
+/// the bodies the plugin recorded), as the driver's diff filter keeps them.
+/// The NOLINT and header counts are added to \p SuppressedByNoLint and
+/// \p HiddenInHeaders.
 std::vector<Finding> mergeOutcomes(std::vector<Outcome> &Outcomes, const ChangedLines *Changed,
                                    unsigned &SuppressedByNoLint, unsigned &HiddenInHeaders);
 
