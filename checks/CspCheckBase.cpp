@@ -1,4 +1,5 @@
 #include "CspCheckBase.h"
+#include "analysis/RoleNames.h"
 
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 
@@ -13,6 +14,12 @@ void CspCheck::registerMatchers(ast_matchers::MatchFinder *Finder) {
 }
 
 void CspCheck::check(const ast_matchers::MatchFinder::MatchResult &Result) {
+  // Every check reads the role options, and checks configured alike would
+  // each find the same wrong name: the first one says it.
+  if (!Roles.configuredNames().empty() && Cache->firstInUnit("roles\n" + Roles.fingerprint()))
+    for (const std::string &Problem : misnamedRoles(Roles, *Result.Context))
+      if (Cache->firstInUnit(Problem))
+        configurationDiag(Problem);
   checkModel(Cache->get(*Result.Context, Roles));
 }
 

@@ -67,6 +67,10 @@ public:
   }
 };
 
+bool isConfigurationProblem(const ClangTidyError &E) {
+  return E.DiagnosticName == "clang-tidy-config";
+}
+
 struct PluginOptions {
   bool Werror = false;
   std::string FindingsDir; // empty: no findings file
@@ -159,6 +163,14 @@ private:
 
   void report(const ClangTidyError &E) {
     DiagnosticsEngine &Diags = CI.getDiagnostics();
+    // What a check found wrong with the configuration (a role option naming
+    // what this unit shows does not exist): the compiler's warning, never
+    // an error and no finding, as the driver says it.
+    if (isConfigurationProblem(E)) {
+      Diags.Report(Diags.getCustomDiagID(DiagnosticsEngine::Warning, "csp: %0"))
+          << E.Message.Message;
+      return;
+    }
     // Custom diagnostics bypass the compiler's -Werror and -w, so the
     // plugin applies them: the build's flags mean the same for its warnings.
     bool AsError = Options.Werror || E.IsWarningAsError ||
@@ -185,6 +197,8 @@ private:
       Files.insert(llvm::sys::fs::real_path(File, Real) ? File : Real.str());
     };
     for (const ClangTidyError &E : Errors) {
+      if (isConfigurationProblem(E))
+        continue;
       csp_tidy::Finding F = csp_tidy::toFinding(E, Sources);
       if (Options.Werror)
         F.IsError = true;

@@ -650,6 +650,15 @@ Outcome analyseHere(std::unique_ptr<ClangTidyOptionsProvider> Provider,
       Compiled = false;
       continue;
     }
+    // What a check found wrong with the configuration (a role option naming
+    // what this file shows does not exist) is said, not a finding.
+    if (E.DiagnosticName == "clang-tidy-config") {
+      (E.DiagLevel == ClangTidyError::Error
+           ? llvm::WithColor::error(llvm::errs(), "csp-tidy", plainErrors())
+           : llvm::WithColor::warning(llvm::errs(), "csp-tidy", plainErrors()))
+          << E.Message.Message << "\n";
+      continue;
+    }
     Finding F = toFinding(E, Sources);
     if (Headers) {
       std::string File = realPath(F.Where.File);

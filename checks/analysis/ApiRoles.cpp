@@ -89,6 +89,18 @@ ApiRoles::ApiRoles(ClangTidyCheck::OptionsView &Options)
         return Options.getLocalOrGlobal(Name, Default).str();
       }) {}
 
+/// Every name a role option's default holds.
+static const llvm::StringSet<> &defaultNames() {
+  static const llvm::StringSet<> Names = [] {
+    llvm::StringSet<> All;
+    for (const RoleOption &O : roleOptions())
+      for (llvm::StringRef Name : splitNameList(O.Default))
+        All.insert(Name);
+    return All;
+  }();
+  return Names;
+}
+
 ApiRoles::ApiRoles(OptionLookup Lookup) {
   // An option the user set wins over the defaults of the others: naming
   // boost::fibers::fiber in SpawnFunctions takes it out of the default
@@ -107,6 +119,8 @@ ApiRoles::ApiRoles(OptionLookup Lookup) {
           TypesByName[Name] = O.T;
         else
           ByName[Name] = O.R;
+        if (Explicit && !defaultNames().contains(Name))
+          Configured.push_back({O.Name, Name.str(), O.T != TypeRole::None});
       }
       RawValues[O.Name] = std::move(Value);
     }

@@ -154,11 +154,21 @@ public:
   /// can share one analysis of the translation unit.
   const std::string &fingerprint() const { return Fingerprint; }
 
+  /// A name the configuration gives a role that no role option's default
+  /// holds: one a user wrote, and may have misspelt (RoleNames.h).
+  struct ConfiguredName {
+    const char *Option;
+    std::string Name; // without the leading `::`
+    bool IsType;
+  };
+  llvm::ArrayRef<ConfiguredName> configuredNames() const { return Configured; }
+
 private:
   llvm::StringMap<Role> ByName;
   llvm::StringMap<TypeRole> TypesByName;
   llvm::StringMap<std::string> RawValues;
   std::string Fingerprint;
+  std::vector<ConfiguredName> Configured;
   mutable llvm::DenseMap<const FunctionDecl *, Role> Cache;
   mutable llvm::DenseMap<const CXXRecordDecl *, TypeRole> TypeCache;
 };

@@ -30,6 +30,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <map>
 #include <memory>
@@ -254,12 +255,19 @@ class ModelCache {
 public:
   ConcurrencyModel &get(ASTContext &Ctx, const ApiRoles &Roles);
   /// Called when a translation unit starts: the previous one's AST is gone.
-  void reset() { Models.clear(); }
+  void reset() {
+    Models.clear();
+    Said.clear();
+  }
+  /// Whether \p Key is new in this translation unit: what every check would
+  /// find (a wrong name in a role option) is said once, by the first.
+  bool firstInUnit(llvm::StringRef Key) { return Said.insert(Key).second; }
 
 private:
   /// Keyed by the roles' configuration: checks configured differently
   /// (check-local options) get their own model.
   std::map<std::string, std::unique_ptr<ConcurrencyModel>> Models;
+  llvm::StringSet<> Said;
 };
 
 } // namespace clang::tidy::csp
