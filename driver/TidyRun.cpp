@@ -2,8 +2,11 @@
 
 #include "TidyRun.h"
 
+#include "clang-tidy/ClangTidyCheck.h"
 #include "clang-tidy/ClangTidyDiagnosticConsumer.h"
 #include "clang-tidy/ClangTidyModule.h"
+#include "clang-tidy/ClangTidyModuleRegistry.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/AST/ASTConsumer.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
@@ -31,6 +34,46 @@ private:
   const std::function<bool(llvm::StringRef)> &Want;
   FunctionBodies &Bodies;
 };
+
+/// The checks run on the translation unit's node alone, as the compiler
+/// plugin runs them: each csp check registers one translationUnitDecl
+/// matcher and nothing else (CspCheck), so MatchFinder's walk of the whole
+/// AST, template instantiations included, would find nothing more, and on
+/// template-heavy code it costs more than the checks (docs/performance.md).
+class TranslationUnitChecks : public ASTConsumer {
+public:
+  TranslationUnitChecks(std::vector<std::unique_ptr<ClangTidyCheck>> Checks,
+                        CompilerInstance &Compiler)
+      : Checks(std::move(Checks)) {
+    for (auto &Check : this->Checks) {
+      Check->registerMatchers(&Finder);
+      Check->registerPPCallbacks(Compiler.getSourceManager(), &Compiler.getPreprocessor(),
+                                 &Compiler.getPreprocessor());
+    }
+  }
+  void HandleTranslationUnit(ASTContext &Context) override {
+    for (auto &Check : Checks)
+      Check->onStartOfTranslationUnit();
+    Finder.match(*Context.getTranslationUnitDecl(), Context);
+    for (auto &Check : Checks)
+      Check->onEndOfTranslationUnit();
+  }
+
+private:
+  std::vector<std::unique_ptr<ClangTidyCheck>> Checks;
+  ast_matchers::MatchFinder Finder;
+};
+
+/// Whether every check the configuration of the current file enables is a
+/// csp check: another may match any node (and the static analyzer and the
+/// check profile need clang-tidy's own consumer).
+bool onlyCspChecks(ClangTidyContext &Context) {
+  if (Context.getEnableProfiling())
+    return false;
+  return llvm::all_of(
+      getCheckNames(Context.getOptions(), Context.canEnableAnalyzerAlphaCheckers()),
+      [](llvm::StringRef Name) { return Name.starts_with("csp-"); });
+}
 
 } // namespace
 
@@ -74,12 +117,14 @@ runClangTidyRecordingBodies(ClangTidyContext &Context,
 
   class Action : public ASTFrontendAction {
   public:
-    Action(ClangTidyASTConsumerFactory &Factory,
+    Action(ClangTidyContext &Context, ClangTidyASTConsumerFactory &Factory,
+           const ClangTidyCheckFactories &CheckFactories,
            const std::function<bool(llvm::StringRef)> &Want, FunctionBodies &Bodies)
-        : Factory(Factory), Want(Want), Bodies(Bodies) {}
+        : Context(Context), Factory(Factory), CheckFactories(CheckFactories), Want(Want),
+          Bodies(Bodies) {}
     std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &Compiler,
                                                    llvm::StringRef File) override {
-      std::unique_ptr<ASTConsumer> Checks = Factory.createASTConsumer(Compiler, File);
+      std::unique_ptr<ASTConsumer> Checks = checksFor(Compiler, File);
       if (!Want)
         return Checks;
       std::vector<std::unique_ptr<ASTConsumer>> Consumers;
@@ -89,7 +134,26 @@ runClangTidyRecordingBodies(ClangTidyContext &Context,
     }
 
   private:
+    /// The context set up as clang-tidy's factory sets it up.
+    std::unique_ptr<ASTConsumer> checksFor(CompilerInstance &Compiler, llvm::StringRef File) {
+      Context.setCurrentFile(File);
+      if (!onlyCspChecks(Context))
+        return Factory.createASTConsumer(Compiler, File);
+      Context.setSourceManager(&Compiler.getSourceManager());
+      Context.setASTContext(&Compiler.getASTContext());
+      auto WorkingDir = Compiler.getSourceManager()
+                            .getFileManager()
+                            .getVirtualFileSystem()
+                            .getCurrentWorkingDirectory();
+      if (WorkingDir)
+        Context.setCurrentBuildDirectory(*WorkingDir);
+      return std::make_unique<TranslationUnitChecks>(
+          CheckFactories.createChecksForLanguage(&Context), Compiler);
+    }
+
+    ClangTidyContext &Context;
     ClangTidyASTConsumerFactory &Factory;
+    const ClangTidyCheckFactories &CheckFactories;
     const std::function<bool(llvm::StringRef)> &Want;
     FunctionBodies &Bodies;
   };
@@ -98,9 +162,13 @@ runClangTidyRecordingBodies(ClangTidyContext &Context,
     ActionFactory(ClangTidyContext &Context,
                   llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> BaseFS,
                   const std::function<bool(llvm::StringRef)> &Want, FunctionBodies &Bodies)
-        : ConsumerFactory(Context, std::move(BaseFS)), Want(Want), Bodies(Bodies) {}
+        : Context(Context), ConsumerFactory(Context, std::move(BaseFS)), Want(Want),
+          Bodies(Bodies) {
+      for (const ClangTidyModuleRegistry::entry &Entry : ClangTidyModuleRegistry::entries())
+        Entry.instantiate()->addCheckFactories(CheckFactories);
+    }
     std::unique_ptr<FrontendAction> create() override {
-      return std::make_unique<Action>(ConsumerFactory, Want, Bodies);
+      return std::make_unique<Action>(Context, ConsumerFactory, CheckFactories, Want, Bodies);
     }
     bool runInvocation(std::shared_ptr<CompilerInvocation> Invocation, FileManager *Files,
                        std::shared_ptr<PCHContainerOperations> PCHContainerOps,
@@ -112,7 +180,9 @@ runClangTidyRecordingBodies(ClangTidyContext &Context,
     }
 
   private:
+    ClangTidyContext &Context;
     ClangTidyASTConsumerFactory ConsumerFactory;
+    ClangTidyCheckFactories CheckFactories;
     const std::function<bool(llvm::StringRef)> &Want;
     FunctionBodies &Bodies;
   };

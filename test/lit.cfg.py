@@ -69,8 +69,9 @@ config.substitutions.append(("%make_compile_db", "%s %s" % (
 pre_commit = shutil.which("pre-commit", path="/usr/bin") or shutil.which("pre-commit")
 config.substitutions.append(("%pre_commit", pre_commit or "pre-commit-not-installed"))
 
-# Editors for the recipes in integration/editors, when installed.
-for editor in ("nvim", "emacs"):
+# Editors for the recipes in integration/editors, and gdb to see what the
+# driver calls, when installed.
+for editor in ("nvim", "emacs", "gdb"):
     path = shutil.which(editor)
     if path:
         config.available_features.add(editor)
