@@ -1,7 +1,7 @@
 //===--- CspFuzz.cpp - libFuzzer target: every csp check on any source ----===//
 //
-// The input is a C++20 translation unit, analysed by every csp check as the
-// driver runs them (clang-tidy's runClangTidy, fixes computed). It sees an
+// The input is a C++20 translation unit, analysed by every csp check as
+// clang-tidy runs them (runClangTidy, fixes computed). It sees an
 // in-memory file system only: the input and stand-ins.hpp under every
 // header name the lit inputs include. So no input reads a device or a file
 // of the machine running it, and an input parses in milliseconds, not in
