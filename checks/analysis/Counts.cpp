@@ -1,6 +1,7 @@
 #include "analysis/Counts.h"
 
 #include "analysis/BodyFlow.h"
+#include "analysis/Loops.h"
 
 #include "clang/AST/DeclTemplate.h"
 
@@ -52,16 +53,6 @@ template <class F> void forEachInBody(const Stmt *S, bool Nested, F &&Visit) {
   bool Inner = Nested || isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt, SwitchStmt>(S);
   for (const Stmt *C : S->children())
     forEachInBody(C, Inner, Visit);
-}
-
-/// Whether the loop body can be left early, skipping later iterations.
-bool exitsEarly(const Stmt *LoopBody) {
-  bool Exits = false;
-  forEachInBody(LoopBody, false, [&](const Stmt *S, bool Nested) {
-    if (isa<ReturnStmt, GotoStmt, CXXThrowExpr>(S) || (!Nested && isa<BreakStmt>(S)))
-      Exits = true;
-  });
-  return Exits;
 }
 
 bool continues(const Stmt *LoopBody) {
@@ -174,18 +165,6 @@ Count rangeTripCount(const CXXForRangeStmt *Range) {
   return Count::unknown();
 }
 
-const Stmt *loopBody(const Stmt *Loop) {
-  if (const auto *For = dyn_cast<ForStmt>(Loop))
-    return For->getBody();
-  if (const auto *Range = dyn_cast<CXXForRangeStmt>(Loop))
-    return Range->getBody();
-  if (const auto *While = dyn_cast<WhileStmt>(Loop))
-    return While->getBody();
-  if (const auto *Do = dyn_cast<DoStmt>(Loop))
-    return Do->getBody();
-  return nullptr;
-}
-
 } // namespace
 
 Count tripCount(ASTContext &Ctx, const Stmt *Loop) {
@@ -194,7 +173,7 @@ Count tripCount(ASTContext &Ctx, const Stmt *Loop) {
     C = forTripCount(Ctx, For);
   else if (const auto *Range = dyn_cast_or_null<CXXForRangeStmt>(Loop))
     C = rangeTripCount(Range);
-  if (C.known() && exitsEarly(loopBody(Loop)))
+  if (C.known() && !loopExits(loopBody(Loop)).empty())
     C.Exact = false;
   return C;
 }
