@@ -94,21 +94,52 @@ const Expr *referencedObject(const VarDecl *V) {
 } // namespace
 
 ObjectPath objectOf(const Expr *E) {
+  Reach How;
+  return objectOf(E, How);
+}
+
+ObjectPath objectOf(const Expr *E, Reach &How) {
   // Members, outermost first; reversed once the root is found.
   llvm::SmallVector<const FieldDecl *, 4> Members;
+  // The dereferences met, each as the number of members outside it; a `&`
+  // right inside a dereference cancels it (`(&x)->n`).
+  llvm::SmallVector<size_t, 2> Derefs;
+  bool Address = false, LastWasDeref = false, AtTop = true;
   // A reference variable seen on the way, in case what it is bound to turns
   // out to have no name (`auto &r = make()`): then r itself is the object.
   ObjectPath Reference;
-  size_t MembersAtReference = 0;
+  size_t MembersAtReference = 0, DerefsAtReference = 0;
+  bool AddressAtReference = false;
   auto Rooted = [&](ObjectPath Root) {
+    How = Reach();
+    How.Address = Address;
+    for (size_t Outside : Derefs) {
+      if (Outside == Members.size() && !How.ThroughRoot)
+        How.ThroughRoot = true;
+      else
+        How.ThroughMember = true;
+    }
     std::reverse(Members.begin(), Members.end());
     return Root.append(Members);
   };
   auto NoName = [&]() {
-    if (!Reference)
+    if (!Reference) {
+      How = Reach();
       return ObjectPath();
+    }
     Members.resize(MembersAtReference);
+    Derefs.resize(DerefsAtReference);
+    Address = AddressAtReference;
     return Rooted(Reference);
+  };
+  auto Deref = [&]() {
+    Derefs.push_back(Members.size());
+    LastWasDeref = true;
+    AtTop = false;
+  };
+  auto Step = [&]() {
+    LastWasDeref = false;
+    AtTop = false;
   };
   // Bounded: a pathological chain of wrappers must not cost more than this.
   for (unsigned Depth = 0; E && Depth < 64; ++Depth) {
@@ -120,7 +151,10 @@ ObjectPath objectOf(const Expr *E) {
       if (const Expr *Init = referencedObject(V)) {
         Reference = ObjectPath::variable(V);
         MembersAtReference = Members.size();
+        DerefsAtReference = Derefs.size();
+        AddressAtReference = Address;
         E = Init;
+        Step();
         continue;
       }
       return Rooted(ObjectPath::variable(V));
@@ -135,11 +169,25 @@ ObjectPath objectOf(const Expr *E) {
         return NoName();
       Members.push_back(F);
       E = ME->getBase();
+      Step();
+      // `this->n` is a member of the object; `p->n` of what p points to.
+      if (ME->isArrow() && !isa<CXXThisExpr>(E->IgnoreParenImpCasts()))
+        Deref();
       continue;
     }
     if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
-      if (UO->getOpcode() != UO_Deref && UO->getOpcode() != UO_AddrOf)
+      if (UO->getOpcode() == UO_Deref) {
+        if (!isa<CXXThisExpr>(UO->getSubExpr()->IgnoreParenImpCasts()))
+          Deref();
+      } else if (UO->getOpcode() == UO_AddrOf) {
+        if (LastWasDeref && Derefs.back() == Members.size())
+          Derefs.pop_back();
+        else if (AtTop)
+          Address = true;
+        Step();
+      } else {
         return NoName();
+      }
       E = UO->getSubExpr();
       continue;
     }
@@ -150,12 +198,14 @@ ObjectPath objectOf(const Expr *E) {
       if (Construct->getNumArgs() != 1 || !Construct->getArg(0)->getType()->isRecordType())
         return NoName();
       E = Construct->getArg(0);
+      Step();
       continue;
     }
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
       if (!isa_and_nonnull<CXXConversionDecl>(MC->getMethodDecl()))
         return NoName();
       E = MC->getImplicitObjectArgument();
+      Step();
       continue;
     }
     if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E)) {
@@ -163,6 +213,11 @@ ObjectPath objectOf(const Expr *E) {
       if (Op->getOperator() != OO_Star && Op->getOperator() != OO_Arrow)
         return NoName();
       E = Op->getArg(0);
+      // `p->n` is dereferenced by its member expression.
+      if (Op->getOperator() == OO_Star)
+        Deref();
+      else
+        Step();
       continue;
     }
     if (const auto *CE = dyn_cast<CallExpr>(E)) {
@@ -201,7 +256,49 @@ bool capturedByCopy(const FunctionDecl *Fn, const VarDecl *V) {
 
 bool passedByValue(QualType T) { return !T->isReferenceType() && !T->isPointerType(); }
 
+/// What the pointer (or smart pointer) \p E points to, given how E reaches
+/// its own path: `&x` points to x; `p`, to what p points to.
+Reach pointee(const Expr *E, Reach How, const ObjectPath &Path) {
+  if (How.Address) {
+    How.Address = false;
+    return How;
+  }
+  if (isa<CXXThisExpr>(E->IgnoreParenImpCasts()))
+    return How;
+  if (How.direct() && Path.members().empty())
+    How.ThroughRoot = true;
+  else
+    How.ThroughMember = true;
+  return How;
+}
+
+bool referenceWrapped(const Expr *E) {
+  E = E->IgnoreImplicit()->IgnoreParens();
+  // Bound to a reference parameter through its `operator T &`.
+  if (const auto *Conv = dyn_cast<CXXMemberCallExpr>(E);
+      Conv && isa_and_nonnull<CXXConversionDecl>(Conv->getMethodDecl()))
+    E = Conv->getImplicitObjectArgument()->IgnoreImplicit()->IgnoreParens();
+  const auto *CE = dyn_cast<CallExpr>(E);
+  const FunctionDecl *FD = CE ? CE->getDirectCallee() : nullptr;
+  return FD && FD->isInStdNamespace() && FD->getIdentifier() &&
+         llvm::is_contained({"ref", "cref"}, FD->getName());
+}
+
+bool capturesStarThis(const FunctionDecl *Fn) {
+  for (const LambdaCapture &C : cast<CXXMethodDecl>(Fn)->getParent()->captures())
+    if (C.capturesThis())
+      return C.getCaptureKind() == LCK_StarThis;
+  return false;
+}
+
 } // namespace
+
+ObjectPath pointeeOf(const Expr *E, Reach &How) {
+  ObjectPath P = objectOf(E, How);
+  if (P)
+    How = pointee(E, How, P);
+  return P;
+}
 
 std::optional<Translated> translate(const ObjectPath &Inner, const Binding &B) {
   if (!Inner || !B.Fn)
@@ -210,12 +307,12 @@ std::optional<Translated> translate(const ObjectPath &Inner, const Binding &B) {
     ObjectPath Outer = Base ? objectOf(Base) : ObjectPath();
     if (!Outer)
       return std::nullopt;
-    return Translated{Outer.append(Inner.members()), Copy};
+    return Translated{Outer.append(Inner.members()), Copy, {}};
   };
   if (Inner.rootKind() == ObjectPath::RootKind::This) {
     // In a lambda, `this` is the enclosing member function's object.
     if (isLambdaCallOperator(B.Fn))
-      return Translated{Inner, false};
+      return Translated{Inner, capturesStarThis(B.Fn), {}};
     return Rebase(B.Object, B.ObjectCopied);
   }
   const VarDecl *V = Inner.root();
@@ -224,17 +321,77 @@ std::optional<Translated> translate(const ObjectPath &Inner, const Binding &B) {
       cast<FunctionDecl>(P->getDeclContext())->getCanonicalDecl() ==
           B.Fn->getCanonicalDecl()) {
     unsigned Index = P->getFunctionScopeIndex();
-    return Rebase(Index < B.Args.size() ? B.Args[Index] : nullptr, passedByValue(P->getType()));
+    const Expr *Arg = Index < B.Args.size() ? B.Args[Index] : nullptr;
+    return Rebase(Arg, passedByValue(P->getType()) ||
+                           (B.ArgsCopied && Arg && P->getType()->isReferenceType() &&
+                            !referenceWrapped(Arg)));
   }
   if (V->isInitCapture() && declaredWithin(V, B.Fn))
     return Rebase(V->getInit(), !V->getType()->isReferenceType());
   // A static local is one object for every call.
   if (V->hasGlobalStorage())
-    return Translated{Inner, false};
+    return Translated{Inner, false, {}};
   if (declaredWithin(V, B.Fn))
     return std::nullopt;
   // A variable of an enclosing function, seen through a lambda's capture.
-  return Translated{Inner, isLambdaCallOperator(B.Fn) && capturedByCopy(B.Fn, V)};
+  return Translated{Inner, isLambdaCallOperator(B.Fn) && capturedByCopy(B.Fn, V), {}};
+}
+
+std::optional<Translated> translateAccess(const ObjectPath &Inner, Reach How, const Binding &B) {
+  if (!Inner || !B.Fn)
+    return std::nullopt;
+  // Inner's root stands for \p Base (its value, or the object it refers to
+  // with \p ByReference); \p Copied: the frame holds a copy of it.
+  auto Rebase = [&](const Expr *Base, bool ByReference, bool Copied) -> std::optional<Translated> {
+    if (!Base)
+      return std::nullopt;
+    Reach Outer;
+    ObjectPath P = objectOf(Base, Outer);
+    if (!P)
+      return std::nullopt;
+    // The root, a pointer, is dereferenced: the object is the pointee of
+    // what the caller passed.
+    if (How.ThroughRoot)
+      Outer = pointee(Base, Outer, P);
+    Outer.ThroughMember |= How.ThroughMember;
+    return Translated{P.append(Inner.members()), Copied && How.direct(), Outer};
+  };
+  if (Inner.rootKind() == ObjectPath::RootKind::This) {
+    // In a lambda, `this` is the enclosing member function's object.
+    if (isLambdaCallOperator(B.Fn))
+      return Translated{Inner, capturesStarThis(B.Fn) && How.direct(), How};
+    if (!B.Object)
+      return std::nullopt;
+    Reach Outer;
+    ObjectPath P = objectOf(B.Object, Outer);
+    if (!P)
+      return std::nullopt;
+    if (B.Object->getType()->isPointerType())
+      Outer = pointee(B.Object, Outer, P);
+    Outer.ThroughMember |= How.ThroughMember;
+    return Translated{P.append(Inner.members()), B.ObjectCopied && How.direct(), Outer};
+  }
+  const VarDecl *V = Inner.root();
+  if (const auto *P = dyn_cast<ParmVarDecl>(V);
+      P && isa<FunctionDecl>(P->getDeclContext()) &&
+      cast<FunctionDecl>(P->getDeclContext())->getCanonicalDecl() ==
+          B.Fn->getCanonicalDecl()) {
+    unsigned Index = P->getFunctionScopeIndex();
+    const Expr *Arg = Index < B.Args.size() ? B.Args[Index] : nullptr;
+    bool ByReference = P->getType()->isReferenceType();
+    bool Copied = !ByReference || (B.ArgsCopied && Arg && !referenceWrapped(Arg));
+    return Rebase(Arg, ByReference, Copied);
+  }
+  if (V->isInitCapture() && declaredWithin(V, B.Fn)) {
+    bool ByReference = V->getType()->isReferenceType();
+    return Rebase(V->getInit(), ByReference, !ByReference);
+  }
+  if (V->hasGlobalStorage())
+    return Translated{Inner, false, How};
+  if (declaredWithin(V, B.Fn))
+    return std::nullopt;
+  return Translated{Inner, isLambdaCallOperator(B.Fn) && capturedByCopy(B.Fn, V) && How.direct(),
+                    How};
 }
 
 Binding callBinding(const CallExpr *CE) {

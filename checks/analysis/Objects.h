@@ -82,6 +82,30 @@ private:
 /// element in turn.
 ObjectPath objectOf(const Expr *E);
 
+/// How an expression reaches the object objectOf() names: the path looks
+/// through pointers, so `p` and `*p` are one path; an access tells them
+/// apart by this.
+struct Reach {
+  /// The root is dereferenced before any member is taken: `*p`, `p->n`,
+  /// `(*p).n`, a smart pointer's `*`/`->`; the object is in what the root
+  /// points to (`this->n` is not: `this` is the object).
+  bool ThroughRoot = false;
+  /// A pointer held in a member, or a pointee's pointer, is dereferenced:
+  /// `s.p->n`, `**pp`.
+  bool ThroughMember = false;
+  /// The expression is the address of the object (`&x`), not the object.
+  bool Address = false;
+  /// Whether the object is within the root's own storage.
+  bool direct() const { return !ThroughRoot && !ThroughMember && !Address; }
+};
+
+/// objectOf(), and how \p E reaches that object.
+ObjectPath objectOf(const Expr *E, Reach &How);
+
+/// The object the pointer (or smart pointer) \p E points to, and how E
+/// reaches it: for `&x`, x directly; for `p`, p's path through its root.
+ObjectPath pointeeOf(const Expr *E, Reach &How);
+
 /// The object a call with a role acts on: a member call's object (as
 /// written, before any implicit cast to a base class), a member
 /// operator's first operand; a free function (free operators included) takes
@@ -104,6 +128,10 @@ struct Binding {
   /// The object is copied into the frame (a function object started as a
   /// task by value).
   bool ObjectCopied = false;
+  /// The frame is a task's: the spawn copies each argument into it, so a
+  /// reference parameter refers to the copy unless the argument is wrapped
+  /// in std::ref or std::cref.
+  bool ArgsCopied = false;
 };
 
 struct Translated {
@@ -112,12 +140,23 @@ struct Translated {
   /// parameter, a by-value capture), not the object itself. A copy of a
   /// channel handle is still the same channel; a copy of a counter is not.
   bool Copy = false;
+  /// translateAccess: how the caller's Path reaches the object.
+  Reach How;
 };
 
 /// \p Inner, an object as \p B.Fn's body names it, as the caller or spawner
 /// names it; nullopt when it is Fn's own (a local variable) or has no name
 /// in the caller (an argument that is not an object).
 std::optional<Translated> translate(const ObjectPath &Inner, const Binding &B);
+
+/// translate() for an access to the object \p Inner that \p How reaches:
+/// the object touched, not the handle. Copy says that it is the frame's own
+/// copy (the root is copied — a by-value parameter, a pointer included, a
+/// by-value capture, `[*this]`, a spawn's argument not wrapped in std::ref —
+/// and reached directly); a copied pointer still points to the caller's
+/// object. The result's How is how the caller's Path reaches it (`&x` bound
+/// to `int *p` and `*p` touched: x, directly).
+std::optional<Translated> translateAccess(const ObjectPath &Inner, Reach How, const Binding &B);
 
 /// The binding of a call: its callee's definition when it has one, the
 /// arguments (a member operator's object is not one) and the object.

@@ -231,6 +231,127 @@ TEST(ObjectsTest, TranslateCapturesOfALambda) {
   EXPECT_TRUE(Init->Copy);
 }
 
+/// The left-hand sides of \p Fn's assignments, in order.
+std::vector<const Expr *> assigned(Analysed &A, llvm::StringRef Fn) {
+  std::vector<const Expr *> Out;
+  const FunctionDecl *F = function(A.AST->getASTContext(), Fn);
+  for (const Stmt *S : cast<CompoundStmt>(F->getBody())->body())
+    if (const auto *BO = dyn_cast<BinaryOperator>(S); BO && BO->isAssignmentOp())
+      Out.push_back(BO->getLHS());
+  return Out;
+}
+
+TEST(ObjectsTest, ReachTellsAPointerFromWhatItPointsTo) {
+  Analysed A = analyse(R"cpp(
+    struct S { int n; S *next; };
+    void f(int *p, S s, S *q) { p = nullptr; *p = 1; q->n = 1; (*q).n = 2; s.next->n = 3; s.n = 4; }
+  )cpp");
+  std::vector<const Expr *> L = assigned(A, "f");
+  ASSERT_EQ(L.size(), 6u);
+  struct Want { const char *Path; bool Root, Member; };
+  Want Expected[] = {{"p", false, false}, {"p", true, false}, {"q.n", true, false},
+                     {"q.n", true, false}, {"s.next.n", false, true}, {"s.n", false, false}};
+  for (size_t I = 0; I < L.size(); ++I) {
+    Reach How;
+    EXPECT_EQ(objectOf(L[I], How).spelling(), Expected[I].Path) << I;
+    EXPECT_EQ(How.ThroughRoot, Expected[I].Root) << I;
+    EXPECT_EQ(How.ThroughMember, Expected[I].Member) << I;
+  }
+}
+
+TEST(ObjectsTest, ThePointeeOfAnAddressIsTheObjectItself) {
+  Analysed A = analyse(R"cpp(
+    struct S { int n; };
+    void take(int *, S *, int *);
+    void f(S s, int x, int *p) { take(&x, &s, p); }
+  )cpp");
+  const CallExpr *Call = callTo(function(A.AST->getASTContext(), "f")->getBody(), "take");
+  Reach How;
+  EXPECT_EQ(objectOf(Call->getArg(0), How).spelling(), "x");
+  EXPECT_TRUE(How.Address);
+  EXPECT_EQ(pointeeOf(Call->getArg(1), How).spelling(), "s");
+  EXPECT_TRUE(How.direct());
+  EXPECT_EQ(pointeeOf(Call->getArg(2), How).spelling(), "p");
+  EXPECT_TRUE(How.ThroughRoot);
+}
+
+TEST(ObjectsTest, TranslateAccessThroughAPointerParameter) {
+  Analysed A = analyse(R"cpp(
+    void helper(int *p) { *p = 1; p = nullptr; }
+    void f() { int x = 0; helper(&x); }
+  )cpp");
+  const FunctionDecl *F = function(A.AST->getASTContext(), "f");
+  Binding B = callBinding(callTo(F->getBody(), "helper"));
+  std::vector<const Expr *> L = assigned(A, "helper");
+  ASSERT_EQ(L.size(), 2u);
+  Reach How;
+  ObjectPath Pointee = objectOf(L[0], How);
+  std::optional<Translated> T = translateAccess(Pointee, How, B);
+  ASSERT_TRUE(T);
+  EXPECT_EQ(T->Path.spelling(), "x");
+  EXPECT_FALSE(T->Copy) << "a copied pointer points to the caller's x";
+  EXPECT_TRUE(T->How.direct());
+  ObjectPath Pointer = objectOf(L[1], How);
+  T = translateAccess(Pointer, How, B);
+  ASSERT_TRUE(T);
+  EXPECT_TRUE(T->Copy) << "the pointer itself is the helper's copy";
+  EXPECT_FALSE(translate(Pointer, B)->Copy) << "as a handle, the pointer stands for x";
+}
+
+TEST(ObjectsTest, ASpawnsArgumentsAreCopiesUnlessWrappedInStdRef) {
+  Analysed A = analyse(R"cpp(
+    void count(int &c) { c = 1; }
+    void f() { int n = 0; count(std::ref(n)); count(n); }
+  )cpp");
+  const FunctionDecl *F = function(A.AST->getASTContext(), "f");
+  std::vector<const CallExpr *> Calls;
+  for (const Stmt *S : cast<CompoundStmt>(F->getBody())->body())
+    if (const auto *CE = dyn_cast<CallExpr>(cast<Expr>(S)->IgnoreImplicit()))
+      Calls.push_back(CE);
+  ASSERT_EQ(Calls.size(), 2u);
+  Reach How;
+  ObjectPath Inner = objectOf(assigned(A, "count")[0], How);
+  for (size_t I = 0; I < 2; ++I) {
+    Binding B = callBinding(Calls[I]);
+    EXPECT_FALSE(translateAccess(Inner, How, B)->Copy) << "a call binds the reference";
+    B.ArgsCopied = true;
+    EXPECT_EQ(translateAccess(Inner, How, B)->Copy, I == 1) << I;
+    EXPECT_EQ(translate(Inner, B)->Copy, I == 1) << I;
+  }
+}
+
+TEST(ObjectsTest, AStarThisCaptureIsACopy) {
+  Analysed A = analyse(R"cpp(
+    struct S {
+      int n;
+      void f() { auto a = [*this]() mutable { n = 1; }; auto b = [this] { n = 2; }; }
+    };
+  )cpp");
+  const auto *Record = cast<CXXRecordDecl>(
+      *llvm::find_if(A.AST->getASTContext().getTranslationUnitDecl()->decls(), [](const Decl *D) {
+        const auto *R = dyn_cast<CXXRecordDecl>(D);
+        return R && R->getName() == "S" && R->isThisDeclarationADefinition();
+      }));
+  const CXXMethodDecl *F = *llvm::find_if(Record->methods(), [](const CXXMethodDecl *M) {
+    return M->getName() == "f";
+  });
+  std::vector<bool> Copies;
+  for (LambdaCaptureKind Kind : {LCK_StarThis, LCK_This}) {
+    const auto *L = first<LambdaExpr>(F->getBody(), [&](const LambdaExpr *E) {
+      return E->capture_begin()->getCaptureKind() == Kind;
+    });
+    ASSERT_TRUE(L);
+    Binding B;
+    B.Fn = L->getCallOperator();
+    Reach How;
+    ObjectPath Inner = objectOf(first<BinaryOperator>(L->getBody())->getLHS(), How);
+    EXPECT_EQ(Inner.spelling(), "this->n");
+    Copies.push_back(translateAccess(Inner, How, B)->Copy);
+    EXPECT_EQ(translate(Inner, B)->Copy, Kind == LCK_StarThis);
+  }
+  EXPECT_EQ(Copies, (std::vector<bool>{true, false}));
+}
+
 TEST(ObjectsTest, PathsArePrefixesAndMapKeys) {
   Analysed A = analyse(R"cpp(
     struct In { csp::wait_group wg; };
