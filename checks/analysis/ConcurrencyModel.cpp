@@ -654,7 +654,7 @@ const BodyCFG &ConcurrencyModel::flowGraphOf(const FunctionDecl *Fn) {
     // std::jthread joins, where its scope ends on each path.
     CFG::BuildOptions Options;
     Options.AddImplicitDtors = true;
-    if (Fn->hasBody())
+    if (cfgBuildable(Fn))
       Graph = CFG::buildCFG(Fn, const_cast<Stmt *>(Fn->getBody()), &Ctx, Options);
     Flow = std::make_unique<BodyCFG>(Graph.get());
   }
@@ -738,6 +738,13 @@ const Expr *ConcurrencyModel::taskObjectArgument(const SpawnSite &S) {
 
 Callable ConcurrencyModel::resolveCallable(const Expr *E) {
   return resolveCallableImpl(E, /*AtSpawn=*/true, 0);
+}
+
+bool ConcurrencyModel::cfgBuildable(const FunctionDecl *Fn) {
+  // Clang's CFG builder assumes a valid body: one the parser gave up on (a
+  // destructor of a class whose declaration has errors) crashes it.
+  return Fn->hasBody() && !Fn->isInvalidDecl() &&
+         !cast<Decl>(Fn->getDeclContext())->isInvalidDecl();
 }
 
 bool ConcurrencyModel::declaredWithin(const ValueDecl *D,

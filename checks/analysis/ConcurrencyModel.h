@@ -205,6 +205,9 @@ public:
   /// Resolves the callable an argument of a spawn denotes.
   static Callable resolveCallable(const Expr *E);
 
+  /// Whether \p Fn has a body Clang's CFG builder can be given.
+  static bool cfgBuildable(const FunctionDecl *Fn);
+
   /// Whether \p D is declared in \p Fn's body (or a lambda inside it).
   static bool declaredWithin(const ValueDecl *D, const FunctionDecl *Fn);
 

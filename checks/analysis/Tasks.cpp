@@ -32,7 +32,7 @@ class SpawnerGraph {
 public:
   SpawnerGraph(const FunctionDecl *Fn, ASTContext &Ctx, const ConcurrencyModel &Model)
       : Fn(Fn), Model(Model) {
-    if (!Fn->hasBody())
+    if (!ConcurrencyModel::cfgBuildable(Fn))
       return;
     CFG::BuildOptions Options;
     Options.AddImplicitDtors = true;
