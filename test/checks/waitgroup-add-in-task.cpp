@@ -320,3 +320,24 @@ void suppressed() {
   });
   wg.wait();
 }
+
+// A class template's member function, checked as instantiated: once, though
+// two instantiations run it.
+template <class Job> struct Batch {
+  csp::wait_group wg;
+  void run(Job job) {
+    csp::go([this, job] {
+      wg.add(1);
+      // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: wait group 'wg' is incremented inside the task it counts; 'wait' can return before the task has started [csp-waitgroup-add-in-task]
+      // CHECK-MESSAGES: :[[@LINE-3]]:5: note: the task is started here; call 'add' before this point
+      job();
+      wg.done();
+    });
+    wg.wait();
+  }
+};
+
+void runBatches() {
+  Batch<void (*)()>{}.run(+[] {});
+  Batch<std::function<void()>>{}.run([] {});
+}

@@ -202,12 +202,30 @@ TEST(ConcurrencyModelTest, SummariesStayLinearInTheCallDepth) {
 
 TEST(ConcurrencyModelTest, ADependentThreadInitializerIsNoTask) {
   // The pattern's `std::thread t(f)` has a dependent initializer, and
-  // `return t;` moves a thread rather than starting one.
+  // `return t;` moves a thread rather than starting one; function
+  // templates are not analysed as instantiated.
   Analysed A = analyse(R"cpp(
     template <class Fn> std::thread launch(Fn &&f) { std::thread t(f); return t; }
     void g() { auto w = [] {}; std::thread t = launch(w); }
   )cpp");
   EXPECT_TRUE(A.Model->spawns().empty());
+}
+
+TEST(ConcurrencyModelTest, AClassTemplatesMembersAreAnalysedAsInstantiated) {
+  Analysed A = analyse(R"cpp(
+    template <class T> struct Pool {
+      csp::wait_group wg;
+      void start() { csp::go([this] { wg.add(1); }); }
+    };
+    template <class T> struct Unused { void start() { csp::go([] {}); } };
+    void g() { Pool<int> p; p.start(); }
+  )cpp");
+  ASSERT_EQ(A.Model->spawns().size(), 1u);
+  const SpawnSite &S = A.Model->spawns()[0];
+  ASSERT_TRUE(S.Task);
+  const BodyFacts &Task = A.Model->factsOf(S.Task.Fn);
+  ASSERT_EQ(Task.Ops.size(), 1u);
+  EXPECT_EQ(Task.Ops[0].Kind, Role::WaitGroupAdd);
 }
 
 } // namespace
