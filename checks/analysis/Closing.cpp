@@ -84,16 +84,8 @@ public:
     return true;
   }
   bool VisitInitListExpr(InitListExpr *IL) {
-    const InitListExpr *Semantic = IL->isSemanticForm() ? IL : IL->getSemanticForm();
-    const auto *RD = IL->getType()->getAsRecordDecl();
-    if (!Semantic || !RD)
-      return true;
-    unsigned I = 0;
-    for (const FieldDecl *F : RD->fields()) {
-      if (I >= Semantic->getNumInits())
-        break;
-      storedIn(F, Semantic->getInit(I++));
-    }
+    ConcurrencyModel::forEachFieldInit(
+        IL, [&](const FieldDecl *F, const Expr *Init) { storedIn(F, Init); });
     return true;
   }
 

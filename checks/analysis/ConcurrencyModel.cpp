@@ -205,16 +205,8 @@ public:
   }
 
   bool VisitInitListExpr(InitListExpr *IL) {
-    const InitListExpr *Semantic = IL->isSemanticForm() ? IL : IL->getSemanticForm();
-    const auto *RD = IL->getType()->getAsRecordDecl();
-    if (!Semantic || !RD)
-      return true;
-    unsigned I = 0;
-    for (const FieldDecl *F : RD->fields()) {
-      if (I >= Semantic->getNumInits())
-        break;
-      initialize(F, Semantic->getInit(I++));
-    }
+    ConcurrencyModel::forEachFieldInit(
+        IL, [&](const FieldDecl *F, const Expr *Init) { initialize(F, Init); });
     return true;
   }
 
@@ -750,6 +742,20 @@ const Expr *ConcurrencyModel::taskObjectArgument(const SpawnSite &S) {
 
 Callable ConcurrencyModel::resolveCallable(const Expr *E) {
   return resolveCallableImpl(E, /*AtSpawn=*/true, 0);
+}
+
+void ConcurrencyModel::forEachFieldInit(
+    const InitListExpr *IL, llvm::function_ref<void(const FieldDecl *, const Expr *)> Visit) {
+  const InitListExpr *Semantic = IL->isSemanticForm() ? IL : IL->getSemanticForm();
+  const auto *RD = IL->getType()->getAsRecordDecl();
+  if (!Semantic || !RD)
+    return;
+  unsigned I = 0;
+  for (const FieldDecl *F : RD->fields()) {
+    if (I >= Semantic->getNumInits())
+      break;
+    Visit(F, Semantic->getInit(I++));
+  }
 }
 
 bool ConcurrencyModel::cfgBuildable(const FunctionDecl *Fn) {

@@ -29,6 +29,7 @@
 #include "clang/Analysis/CFG.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -197,6 +198,11 @@ public:
   /// The arguments of a call or construction, without a member operator's
   /// object.
   static llvm::ArrayRef<const Expr *> explicitArgs(const Stmt *CallOrConstruct);
+
+  /// Calls \p Visit with each field an aggregate initialization `{a, b}`
+  /// initializes and the expression it is initialized from.
+  static void forEachFieldInit(const InitListExpr *IL,
+                               llvm::function_ref<void(const FieldDecl *, const Expr *)> Visit);
 
   /// The object a member-function task runs on, as the spawn passes it
   /// (`std::thread(&Pool::work, this)`); null for other tasks.
