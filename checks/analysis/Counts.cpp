@@ -205,7 +205,20 @@ Count timesRun(ConcurrencyModel &Model, const FunctionDecl *Body, const Stmt *Si
 }
 
 std::optional<uint64_t> channelCapacity(ASTContext &Ctx, const Expr *MadeAt) {
-  const auto *Call = dyn_cast_or_null<CallExpr>(MadeAt ? MadeAt->IgnoreImplicit() : nullptr);
+  const Expr *Made = MadeAt ? MadeAt->IgnoreImplicit() : nullptr;
+  // A constructor's one constant argument (`buffered_channel<int> ch(8)`);
+  // what a constructor without one makes (unbuffered, unbounded) depends on
+  // the type.
+  if (const auto *Construct = dyn_cast_or_null<CXXConstructExpr>(Made)) {
+    if (Construct->getNumArgs() != 1 || isa<CXXDefaultArgExpr>(Construct->getArg(0)) ||
+        !Construct->getArg(0)->getType()->isIntegerType())
+      return std::nullopt;
+    std::optional<int64_t> N = constantArgument(Ctx, Construct->getArg(0));
+    if (!N || *N < 0)
+      return std::nullopt;
+    return uint64_t(*N);
+  }
+  const auto *Call = dyn_cast_or_null<CallExpr>(Made);
   if (!Call)
     return std::nullopt;
   if (Call->getNumArgs() == 0 || isa<CXXDefaultArgExpr>(Call->getArg(0)))

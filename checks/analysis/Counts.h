@@ -72,7 +72,8 @@ Count timesRun(ConcurrencyModel &Model, const FunctionDecl *Body, const Stmt *Si
 std::optional<int64_t> constantArgument(ASTContext &Ctx, const Expr *Arg);
 
 /// The capacity a channel is made with, when it is a constant: the first
-/// argument of the make call, 0 (unbuffered) when it has none.
+/// argument of the make call, 0 (unbuffered) when it has none; the one
+/// integer argument of a constructor that makes it (none: unknown).
 std::optional<uint64_t> channelCapacity(ASTContext &Ctx, const Expr *MadeAt);
 
 /// The total \p Body adds to the wait group \p WG per run: every `add(N)`

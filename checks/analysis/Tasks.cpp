@@ -262,6 +262,8 @@ struct TaskLifetimes::Spawner {
   llvm::SmallVector<const SpawnSite *, 4> Spawns;
   llvm::DenseMap<const SpawnSite *, Life> Lives;
   llvm::DenseMap<const Stmt *, llvm::SmallVector<const SpawnSite *, 2>> Joins;
+  /// The wait group waits, and the tasks that call done on their group.
+  llvm::DenseMap<const Stmt *, llvm::SmallVector<const SpawnSite *, 2>> Waits;
 };
 
 TaskLifetimes::TaskLifetimes(ConcurrencyModel &Model) : Model(Model) {
@@ -537,8 +539,11 @@ void TaskLifetimes::computeEnds(Spawner &Info) {
       if (!Done && !Signals)
         continue;
       for (const Op &Here : SpawnerFacts.Ops) {
-        if (Done && Here.Kind == Role::WaitGroupWait && Here.Object == Object)
+        if (Done && Here.Kind == Role::WaitGroupWait && Here.Object == Object) {
           G.endAt(T.End, Here.Site);
+          if (!llvm::is_contained(Info.Waits[Here.Site], SP))
+            Info.Waits[Here.Site].push_back(SP);
+        }
         if (Signals && isReceive(Here.Kind) &&
             (Model.sameChannel(Here.Object, Theirs.Object) || Model.sameChannel(Here.Object, Object))) {
           if (isa<CXXForRangeStmt>(Here.Site))
@@ -666,5 +671,15 @@ llvm::ArrayRef<const SpawnSite *> TaskLifetimes::joinedBy(const FunctionDecl *Bo
   return It->second;
 }
 
-} // namespace clang::tidy::csp
+llvm::SmallVector<const SpawnSite *, 4> TaskLifetimes::waitedFor(const FunctionDecl *Body,
+                                                                 const Stmt *Site) {
+  llvm::SmallVector<const SpawnSite *, 4> Result(joinedBy(Body, Site));
+  if (!BySpawner.count(Body))
+    return Result;
+  for (const SpawnSite *SP : spawner(Body).Waits.lookup(Site))
+    if (!llvm::is_contained(Result, SP))
+      Result.push_back(SP);
+  return Result;
+}
 
+} // namespace clang::tidy::csp

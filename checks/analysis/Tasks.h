@@ -88,6 +88,11 @@ public:
   /// through their handles.
   llvm::ArrayRef<const SpawnSite *> joinedBy(const FunctionDecl *Body, const Stmt *JoinSite);
 
+  /// The spawns of \p Body whose tasks the wait \p Site (an operation of
+  /// \p Body's facts) waits for: the tasks joinedBy() names, and for a
+  /// wait on a wait group, the tasks that call done on it.
+  llvm::SmallVector<const SpawnSite *, 4> waitedFor(const FunctionDecl *Body, const Stmt *Site);
+
   /// The spawns that start a task running \p Fn.
   llvm::ArrayRef<const SpawnSite *> spawnsOf(const FunctionDecl *Fn) const;
 

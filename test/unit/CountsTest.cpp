@@ -138,6 +138,20 @@ TEST(CountsTest, AChannelsCapacityIsItsMakeArgument) {
   EXPECT_EQ(Capacity("void f() { auto ch = csp::make_chan<int>(n()); }"), std::nullopt);
 }
 
+TEST(CountsTest, AConstructorsOneConstantArgumentIsTheCapacity) {
+  auto Capacity = [](llvm::StringRef Code) {
+    Fixture X(std::string("struct Box { explicit Box(unsigned long); Box(); Box(int, int); };") +
+              Code.str());
+    const auto *Made = first<CXXConstructExpr>(X.F->getBody());
+    EXPECT_TRUE(Made);
+    return channelCapacity(X.ctx(), Made);
+  };
+  EXPECT_EQ(Capacity("void f() { Box b(4); }"), 4u);
+  EXPECT_EQ(Capacity("void f() { Box b; }"), std::nullopt);
+  EXPECT_EQ(Capacity("void f() { Box b(1, 2); }"), std::nullopt);
+  EXPECT_EQ(Capacity("void f() { Box b(n()); }"), std::nullopt);
+}
+
 TEST(CountsTest, TheTasksABodyStarts) {
   Fixture X("void f() { csp::go(work); for (int i = 0; i < 3; ++i) csp::go(work); }");
   EXPECT_TRUE(tasksStarted(*X.A.Model, X.F).isConstant(4));

@@ -215,6 +215,31 @@ TEST(TasksTest, JoinedByNamesTheSpawnsAJoinWaitsFor) {
   EXPECT_EQ(Joined.front(), &spawn(A, "f", 0));
 }
 
+TEST(TasksTest, WaitedForNamesTheTasksAWaitGroupWaitWaitsFor) {
+  Analysed A = model(R"cpp(
+    void f() {
+      csp::wait_group wg, other;
+      wg.add(2);
+      csp::go([&wg] { wg.done(); });
+      csp::go([&other] { other.done(); });
+      csp::go([&wg] { use(); wg.done(); });
+      std::thread t(work);
+      wg.wait();
+      t.join();
+    }
+  )cpp");
+  const FunctionDecl *F = function(A.AST->getASTContext(), "f");
+  TaskLifetimes &T = A.Model->tasks();
+  llvm::SmallVector<const SpawnSite *, 4> Waited = T.waitedFor(F, callTo(F->getBody(), "wait"));
+  ASSERT_EQ(Waited.size(), 2u);
+  EXPECT_TRUE(llvm::is_contained(Waited, &spawn(A, "f", 0)));
+  EXPECT_TRUE(llvm::is_contained(Waited, &spawn(A, "f", 2)));
+  llvm::SmallVector<const SpawnSite *, 4> Joined = T.waitedFor(F, callTo(F->getBody(), "join"));
+  ASSERT_EQ(Joined.size(), 1u);
+  EXPECT_EQ(Joined.front(), &spawn(A, "f", 3));
+  EXPECT_TRUE(T.waitedFor(F, callTo(F->getBody(), "add")).empty());
+}
+
 TEST(TasksTest, AVariableOfTheLoopBodyIsFreshPerIteration) {
   Analysed A = model(R"cpp(
     int total;
