@@ -75,6 +75,8 @@ llvm::ArrayRef<RoleOption> roleOptions() {
        "::csp::chan;::csp::send_chan;::csp::recv_chan;::boost::fibers::buffered_channel;"
        "::boost::fibers::unbuffered_channel",
        Role::None, TypeRole::Channel},
+      {"ReceiveOnlyChannelTypes", "::csp::recv_chan", Role::None, TypeRole::ReceiveOnlyView},
+      {"SendOnlyChannelTypes", "::csp::send_chan", Role::None, TypeRole::SendOnlyView},
       {"ScopedLockTypes",
        "::std::lock_guard;::std::unique_lock;::std::scoped_lock",
        Role::None, TypeRole::ScopedLock},
@@ -115,7 +117,9 @@ ApiRoles::ApiRoles(OptionLookup Lookup) {
       Fingerprint += Value;
       Fingerprint += '\n';
       for (llvm::StringRef Name : splitNameList(Value)) {
-        if (O.T != TypeRole::None)
+        if (O.T == TypeRole::ReceiveOnlyView || O.T == TypeRole::SendOnlyView)
+          DirectionsByName[Name] = O.T;
+        else if (O.T != TypeRole::None)
           TypesByName[Name] = O.T;
         else
           ByName[Name] = O.R;
@@ -206,6 +210,38 @@ TypeRole ApiRoles::roleOf(QualType T) const {
   if (Inserted)
     It->second = TypesByName.lookup(qualifiedNameForRoles(RD));
   return It->second;
+}
+
+TypeRole ApiRoles::directionOf(QualType T) const {
+  if (T.isNull())
+    return TypeRole::None;
+  T = T.getNonReferenceType();
+  if (const auto *PT = T->getAs<PointerType>())
+    T = PT->getPointeeType();
+  const auto *RD = T->getAsCXXRecordDecl();
+  if (!RD)
+    return TypeRole::None;
+  auto [It, Inserted] = DirectionCache.try_emplace(RD, TypeRole::None);
+  if (Inserted)
+    It->second = DirectionsByName.lookup(qualifiedNameForRoles(RD));
+  return It->second;
+}
+
+std::string ApiRoles::receiveOnlyViewFor(const CXXRecordDecl *Channel) const {
+  if (!Channel)
+    return {};
+  auto ScopeOf = [](llvm::StringRef Name) {
+    size_t Pos = Name.rfind("::");
+    return Pos == llvm::StringRef::npos ? llvm::StringRef() : Name.take_front(Pos);
+  };
+  std::string Scope = ScopeOf(qualifiedNameForRoles(Channel)).str();
+  // The first match in the option's order, so that the answer does not
+  // depend on how the map happens to iterate.
+  std::string Views = RawValues.lookup("ReceiveOnlyChannelTypes");
+  for (llvm::StringRef Name : splitNameList(Views))
+    if (ScopeOf(Name) == Scope)
+      return Name.str();
+  return {};
 }
 
 Role ApiRoles::spawnRoleOfType(const CXXRecordDecl *RD) const {

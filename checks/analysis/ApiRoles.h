@@ -101,6 +101,11 @@ enum class TypeRole {
   /// A task's handle whose destructor waits for the task: std::jthread,
   /// the std::future that std::async returns.
   JoiningHandle,
+  /// A view of a channel that can only receive (csp::recv_chan, Go's
+  /// `<-chan T`) or only send (csp::send_chan, `chan<- T`). Kept apart from
+  /// the types' Channel role: a view is a channel too.
+  ReceiveOnlyView,
+  SendOnlyView,
 };
 
 /// One option per role: the option's name, its default value (a
@@ -150,6 +155,15 @@ public:
   /// cv-qualifiers; specializations match by their template's name.
   TypeRole roleOf(QualType T) const;
 
+  /// Whether \p T (through references, pointers and cv-qualifiers) is a
+  /// receive-only or send-only view of a channel; TypeRole::None otherwise.
+  TypeRole directionOf(QualType T) const;
+
+  /// The receive-only view type configured for the channel class \p
+  /// Channel: the one declared in the same namespace ("csp::recv_chan" for
+  /// csp::chan); empty when there is none.
+  std::string receiveOnlyViewFor(const CXXRecordDecl *Channel) const;
+
   /// A stable identity of the configuration, so that checks configured alike
   /// can share one analysis of the translation unit.
   const std::string &fingerprint() const { return Fingerprint; }
@@ -166,11 +180,13 @@ public:
 private:
   llvm::StringMap<Role> ByName;
   llvm::StringMap<TypeRole> TypesByName;
+  llvm::StringMap<TypeRole> DirectionsByName;
   llvm::StringMap<std::string> RawValues;
   std::string Fingerprint;
   std::vector<ConfiguredName> Configured;
   mutable llvm::DenseMap<const FunctionDecl *, Role> Cache;
   mutable llvm::DenseMap<const CXXRecordDecl *, TypeRole> TypeCache;
+  mutable llvm::DenseMap<const CXXRecordDecl *, TypeRole> DirectionCache;
 };
 
 /// "ns::Class::method" for \p D, without template arguments and inline

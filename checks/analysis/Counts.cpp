@@ -55,15 +55,6 @@ template <class F> void forEachInBody(const Stmt *S, bool Nested, F &&Visit) {
     forEachInBody(C, Inner, Visit);
 }
 
-bool continues(const Stmt *LoopBody) {
-  bool Found = false;
-  forEachInBody(LoopBody, false, [&](const Stmt *S, bool Nested) {
-    if (!Nested && isa<ContinueStmt>(S))
-      Found = true;
-  });
-  return Found;
-}
-
 const VarDecl *varOf(const Expr *E) {
   const auto *Ref = dyn_cast_or_null<DeclRefExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
   return Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
@@ -192,7 +183,7 @@ Count timesRun(ConcurrencyModel &Model, const FunctionDecl *Body, const Stmt *Si
   while (const Stmt *Loop = Model.enclosingLoop(Cur, Body)) {
     Placement Inside = place(Model, Body, Cur, nullptr, Loop);
     Count Trips = tripCount(Model.astContext(), Loop);
-    if (Inside.Conditional || continues(loopBody(Loop)))
+    if (Inside.Conditional || continuesLoop(loopBody(Loop)))
       Trips.Exact = false;
     Result = Result.times(Trips);
     if (!Result.known())

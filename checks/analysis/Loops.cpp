@@ -79,6 +79,33 @@ llvm::SmallVector<const Stmt *, 4> loopExits(const Stmt *S) {
   return std::move(Finder.Exits);
 }
 
+namespace {
+
+class ContinueFinder : public RecursiveASTVisitor<ContinueFinder> {
+public:
+  bool Found = false;
+
+  bool TraverseLambdaExpr(LambdaExpr *) { return true; }
+  bool TraverseTypeLoc(TypeLoc) { return true; }
+  bool TraverseForStmt(ForStmt *) { return true; }
+  bool TraverseWhileStmt(WhileStmt *) { return true; }
+  bool TraverseDoStmt(DoStmt *) { return true; }
+  bool TraverseCXXForRangeStmt(CXXForRangeStmt *) { return true; }
+  bool VisitContinueStmt(ContinueStmt *) {
+    Found = true;
+    return false;
+  }
+};
+
+} // namespace
+
+bool continuesLoop(const Stmt *S) {
+  ContinueFinder Finder;
+  if (S)
+    Finder.TraverseStmt(const_cast<Stmt *>(S));
+  return Finder.Found;
+}
+
 const Stmt *unconditionalLoopBody(const Stmt *Loop, ASTContext &Ctx) {
   if (!Loop || isa<CXXForRangeStmt>(Loop))
     return nullptr;

@@ -33,6 +33,11 @@ const Expr *loopCondition(const Stmt *Loop);
 /// The statements under \p S (a loop's body) that leave the loop.
 llvm::SmallVector<const Stmt *, 4> loopExits(const Stmt *S);
 
+/// Whether a `continue` under \p S (a loop's body) starts the loop's next
+/// iteration: one in a nested switch does, one in a nested loop or lambda
+/// does not.
+bool continuesLoop(const Stmt *S);
+
 /// The body of \p Loop when only the body can end it: it has no condition,
 /// or a constant true one; else null.
 const Stmt *unconditionalLoopBody(const Stmt *Loop, ASTContext &Ctx);
