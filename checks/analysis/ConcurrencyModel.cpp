@@ -121,8 +121,11 @@ public:
       Info.MadeAt = Site;
       Info.MadeAs = Decl;
     }
-    for (const ValueDecl *D : Escaped)
-      M.Channels[M.find(D)].Escapes = true;
+    for (auto [D, ByReturn] : Escaped) {
+      ChannelInfo &Info = M.Channels[M.find(D)];
+      Info.OnlyReturned = (!Info.Escapes || Info.OnlyReturned) && ByReturn;
+      Info.Escapes = true;
+    }
     for (const PlacedOp &P : M.Operations)
       if (isChannel(P.Operation.Object))
         M.Channels[M.find(P.Operation.Object)].Ops.push_back(&P);
@@ -219,7 +222,7 @@ public:
 
   bool VisitReturnStmt(ReturnStmt *R) {
     if (R->getRetValue())
-      escape(R->getRetValue());
+      escape(R->getRetValue(), /*ByReturn=*/true);
     return true;
   }
 
@@ -344,10 +347,10 @@ private:
       M.unite(D, From);
   }
 
-  void escape(const Expr *E) {
+  void escape(const Expr *E, bool ByReturn = false) {
     if (isChannelType(E->getType()))
       if (const ValueDecl *D = ConcurrencyModel::rootObject(E))
-        Escaped.push_back(D);
+        Escaped.push_back({D, ByReturn});
   }
 
   /// A channel passed to a function that is analysed becomes its
@@ -415,7 +418,7 @@ private:
   llvm::SmallVector<const FunctionDecl *, 8> Body;
   llvm::SmallVector<const Stmt *, 32> Enclosing;
   std::vector<std::pair<const ValueDecl *, const Expr *>> MadeAt;
-  std::vector<const ValueDecl *> Escaped;
+  std::vector<std::pair<const ValueDecl *, bool>> Escaped;
 };
 
 namespace {

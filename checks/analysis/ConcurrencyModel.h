@@ -113,6 +113,10 @@ struct ChannelInfo {
   const ValueDecl *MadeAs = nullptr;
   /// It is passed to, stored in or returned to code not analysed here.
   bool Escapes = false;
+  /// It escapes only through `return` statements: what leaves is the value
+  /// a function returns, to callers of which this translation unit may show
+  /// some.
+  bool OnlyReturned = false;
   /// Every direct operation on any of its declarations.
   std::vector<const PlacedOp *> Ops;
 };

@@ -60,8 +60,24 @@ const VarDecl *varOf(const Expr *E) {
   return Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
 }
 
+/// Whether the argument \p K of \p Call goes to a const reference, or to
+/// a spawn, which copies it: the callee only reads it.
+bool readOnlyArgument(const CallExpr *Call, unsigned K, const ApiRoles *Roles) {
+  const FunctionDecl *FD = Call->getDirectCallee();
+  if (!FD)
+    return false;
+  if (Roles && isSpawn(Roles->roleOf(FD)))
+    return true;
+  // A member operator's object is its argument 0.
+  unsigned Shift = isa<CXXOperatorCallExpr>(Call) && isa<CXXMethodDecl>(FD) ? 1 : 0;
+  if (K < Shift || K - Shift >= FD->getNumParams())
+    return false;
+  QualType T = FD->getParamDecl(K - Shift)->getType();
+  return T->isLValueReferenceType() && T.getNonReferenceType().isConstQualified();
+}
+
 /// Whether \p S writes \p V or takes its address.
-bool writes(const Stmt *S, const VarDecl *V) {
+bool writes(const Stmt *S, const VarDecl *V, const ApiRoles *Roles) {
   bool Found = false;
   forEachInBody(S, false, [&](const Stmt *X, bool) {
     if (const auto *UO = dyn_cast<UnaryOperator>(X))
@@ -70,13 +86,14 @@ bool writes(const Stmt *S, const VarDecl *V) {
     else if (const auto *BO = dyn_cast<BinaryOperator>(X))
       Found |= BO->isAssignmentOp() && varOf(BO->getLHS()) == V;
     else if (const auto *Call = dyn_cast<CallExpr>(X))
-      for (const Expr *Arg : Call->arguments())
-        Found |= varOf(Arg) == V && !Arg->isPRValue();
+      for (unsigned K = 0; K < Call->getNumArgs(); ++K)
+        Found |= varOf(Call->getArg(K)) == V && !Call->getArg(K)->isPRValue() &&
+                 !readOnlyArgument(Call, K, Roles);
   });
   return Found;
 }
 
-Count forTripCount(ASTContext &Ctx, const ForStmt *For) {
+Count forTripCount(ASTContext &Ctx, const ForStmt *For, const ApiRoles *Roles) {
   // i = A
   const VarDecl *I = nullptr;
   std::optional<int64_t> From;
@@ -109,7 +126,7 @@ Count forTripCount(ASTContext &Ctx, const ForStmt *For) {
       Step = CA->getOpcode() == BO_AddAssign ? *C
              : CA->getOpcode() == BO_SubAssign ? -*C
                                                : std::optional<int64_t>();
-  if (!To || !Step || *Step == 0 || writes(For->getBody(), I))
+  if (!To || !Step || *Step == 0 || writes(For->getBody(), I, Roles))
     return Count::unknown();
   int64_t A = *From, B = *To, S = *Step;
   // The number of values A, A+S, ... that satisfy the condition.
@@ -158,10 +175,10 @@ Count rangeTripCount(const CXXForRangeStmt *Range) {
 
 } // namespace
 
-Count tripCount(ASTContext &Ctx, const Stmt *Loop) {
+Count tripCount(ASTContext &Ctx, const Stmt *Loop, const ApiRoles *Roles) {
   Count C;
   if (const auto *For = dyn_cast_or_null<ForStmt>(Loop))
-    C = forTripCount(Ctx, For);
+    C = forTripCount(Ctx, For, Roles);
   else if (const auto *Range = dyn_cast_or_null<CXXForRangeStmt>(Loop))
     C = rangeTripCount(Range);
   if (C.known() && !loopExits(loopBody(Loop)).empty())
@@ -182,7 +199,7 @@ Count timesRun(ConcurrencyModel &Model, const FunctionDecl *Body, const Stmt *Si
   const Stmt *Cur = Site;
   while (const Stmt *Loop = Model.enclosingLoop(Cur, Body)) {
     Placement Inside = place(Model, Body, Cur, nullptr, Loop);
-    Count Trips = tripCount(Model.astContext(), Loop);
+    Count Trips = tripCount(Model.astContext(), Loop, &Model.roles());
     if (Inside.Conditional || continuesLoop(loopBody(Loop)))
       Trips.Exact = false;
     Result = Result.times(Trips);

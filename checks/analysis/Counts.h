@@ -58,8 +58,10 @@ struct Count {
 /// constants and an induction variable the body does not write; a range-for
 /// over an array, an initializer list or a container (its size). Unknown
 /// for anything else (`while`, data-dependent bounds). A `break`, `return`,
-/// `goto` or `throw` in the body makes it a bound.
-Count tripCount(ASTContext &Ctx, const Stmt *Loop);
+/// `goto` or `throw` in the body makes it a bound. With \p Roles, a spawn
+/// (which copies its arguments into the task) does not write the induction
+/// variable it is given.
+Count tripCount(ASTContext &Ctx, const Stmt *Loop, const ApiRoles *Roles = nullptr);
 
 /// How many times \p Site, a statement of \p Body, runs per run of the
 /// body: the product of its loops' trip counts, exact when no branch, no

@@ -60,9 +60,11 @@ const CallExpr *selectOf(const ConcurrencyModel &Model, const Stmt *Case) {
 
 } // namespace
 
-std::optional<LocalChannel> localChannel(ConcurrencyModel &Model, const ValueDecl *D) {
+std::optional<LocalChannel> localChannel(ConcurrencyModel &Model, const ValueDecl *D,
+                                         bool AllowReturned) {
   const ChannelInfo *Info = D ? Model.channel(D) : nullptr;
-  if (!Info || Info->Escapes || !Info->MadeAt || Info->MadeAs != D)
+  if (!Info || !Info->MadeAt || Info->MadeAs != D ||
+      (Info->Escapes && !(AllowReturned && Info->OnlyReturned)))
     return std::nullopt;
   const auto *Var = dyn_cast<VarDecl>(D);
   if (!Var || !Var->hasLocalStorage() || isa<ParmVarDecl>(Var) || Var->getType()->isReferenceType())
@@ -77,7 +79,29 @@ std::optional<LocalChannel> localChannel(ConcurrencyModel &Model, const ValueDec
   C.Maker = Maker;
   C.Capacity = channelCapacity(Model.astContext(), Info->MadeAt);
   C.Once = !Model.enclosingLoop(Decl, Maker);
+  C.Returned = Info->Escapes;
   return C;
+}
+
+llvm::SmallVector<const CallExpr *, 2> droppedCalls(const ConcurrencyModel &Model,
+                                                   const FunctionDecl *Fn) {
+  llvm::SmallVector<const CallExpr *, 2> Result;
+  const FunctionDecl *Target = Fn->getCanonicalDecl();
+  for (const FunctionDecl *Body : Model.bodies()) {
+    // Each lambda is a body of its own.
+    llvm::SmallVector<const Stmt *, 32> Work{Body->getBody()};
+    while (!Work.empty()) {
+      const Stmt *S = Work.pop_back_val();
+      if (!S || isa<LambdaExpr>(S))
+        continue;
+      if (const auto *Call = dyn_cast<CallExpr>(S);
+          Call && Call->getDirectCallee() &&
+          Call->getDirectCallee()->getCanonicalDecl() == Target && Model.resultIgnored(Call))
+        Result.push_back(Call);
+      llvm::append_range(Work, S->children());
+    }
+  }
+  return Result;
 }
 
 bool blocksUnless(ConcurrencyModel &Model, const Op &O, const NameListOption &NonBlocking) {
@@ -148,7 +172,8 @@ Sends sendsOnImpl(ConcurrencyModel &Model, const LocalChannel &C,
   };
   if (Own)
     for (const Op &O : Model.factsOf(C.Maker).Ops)
-      if (O.Kind == Role::ChannelSend && O.Path == Want && Blocks(O)) {
+      if (O.Kind == Role::ChannelSend && O.Path == Want && Blocks(O) &&
+          place(Model, C.Maker, O.Site).Runs) {
         Out.Sites.push_back({nullptr, &O});
         Out.Total = Out.Total.plus(CountOf(C.Maker, O));
       }

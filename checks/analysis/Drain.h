@@ -40,10 +40,19 @@ struct LocalChannel {
   /// It is made once per run of the maker (not in a loop), so counts per
   /// run of the maker are counts per channel.
   bool Once = false;
+  /// The maker returns it (its only way out): its callers get it.
+  bool Returned = false;
 };
 
-/// The channel \p D denotes, when it is a LocalChannel.
-std::optional<LocalChannel> localChannel(ConcurrencyModel &Model, const ValueDecl *D);
+/// The channel \p D denotes, when it is a LocalChannel; with
+/// \p AllowReturned, also one the maker returns.
+std::optional<LocalChannel> localChannel(ConcurrencyModel &Model, const ValueDecl *D,
+                                         bool AllowReturned = false);
+
+/// The calls to \p Fn, in the bodies the model has, whose result is
+/// dropped.
+llvm::SmallVector<const CallExpr *, 2> droppedCalls(const ConcurrencyModel &Model,
+                                                   const FunctionDecl *Fn);
 
 /// Whether an operation can wait forever for the other side (not a
 /// `try_push`, nor a send with a deadline).
@@ -81,7 +90,8 @@ struct Sends {
 };
 
 /// The blocking sends on \p C of the tasks \p Spawns start (spawns in C's
-/// maker; others are ignored), and of the maker itself when \p Own. With
+/// maker; others are ignored), and of the maker itself when \p Own (those
+/// it runs: not in a lambda it only keeps). With
 /// \p Signal, a wait on a wait group, a task's send counts only if it can
 /// run before the task's `done` on that group. Tasks that send once per
 /// value of a range loop over another channel of the maker, the loops that

@@ -1,6 +1,6 @@
-// RUN: %check_csp_tidy %s csp-wait-before-drain %t -config-file=%S/Inputs/mailbox/mailbox.clang-tidy -- -I%S/Inputs/mailbox
+// RUN: %check_csp_tidy %s csp-wait-before-drain,csp-undrained-results %t -config-file=%S/Inputs/mailbox/mailbox.clang-tidy -- -I%S/Inputs/mailbox
 
-// csp-wait-before-drain on std::thread code with a project's own channel
+// csp-wait-before-drain and csp-undrained-results on std::thread code with a project's own channel
 // class, demo::Mailbox (Inputs/mailbox/mailbox.hpp), known to the checks only
 // through the options in Inputs/mailbox/mailbox.clang-tidy: its constructor
 // makes a channel of the capacity it is given, `<<` sends and blocks while
@@ -56,4 +56,52 @@ void readWhileRunning() {
   consume(results.take());
   a.join();
   b.join();
+}
+
+// ===== undrained-results =====
+
+// Three threads report into a mailbox of two that nobody reads.
+void nobodyReads() {
+  demo::Mailbox<int> reports(2);
+  // CHECK-MESSAGES: :[[@LINE-1]]:22: warning: nobody receives from channel 'reports', which holds 2 of the 3 values sent on it: the sends beyond 2 block forever, and the tasks that make them never end [csp-undrained-results]
+  // CHECK-MESSAGES: :[[@LINE+3]]:48: note: a task sends on it here
+  std::vector<std::thread> pool;
+  for (int i = 0; i < 3; ++i)
+    pool.emplace_back([reports, i]() mutable { reports << i; });
+  for (auto &t : pool)
+    t.join();
+}
+
+// Four values, two takes, room for one.
+void takesTwoOfFour() {
+  demo::Mailbox<int> results(1);
+  // CHECK-MESSAGES: :[[@LINE-1]]:22: warning: 4 values are sent on channel 'results' but only 2 received, and it holds 1: 1 send blocks forever, and the task that makes it never ends [csp-undrained-results]
+  // CHECK-MESSAGES: :[[@LINE+3]]:5: note: a task sends on it here
+  // CHECK-MESSAGES: :[[@LINE+9]]:11: note: it is received from here
+  std::thread a([results]() mutable {
+    results << 1;
+    results << 2;
+  });
+  std::thread b([results]() mutable {
+    results << 3;
+    results << 4;
+  });
+  consume(results.take());
+  consume(results.take());
+  a.join();
+  b.join();
+}
+
+// Negative: every value is read until the mailbox is closed.
+void readsUntilClosed() {
+  demo::Mailbox<int> results(1);
+  std::thread a([results]() mutable {
+    for (int i = 0; i < 8; ++i)
+      results << i;
+    results.close();
+  });
+  int v = 0;
+  while (results >> v)
+    consume(v);
+  a.join();
 }

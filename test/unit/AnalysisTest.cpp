@@ -146,7 +146,25 @@ TEST(ConcurrencyModelTest, FollowsAChannelThroughParametersAndViews) {
   EXPECT_EQ(Kinds, (std::vector<Role>{Role::ChannelRange, Role::ChannelSend,
                                       Role::ChannelClose}));
   EXPECT_TRUE(A.Model->channel(variable(Ctx, "other"))->Escapes);
+  EXPECT_FALSE(A.Model->channel(variable(Ctx, "other"))->OnlyReturned);
   EXPECT_FALSE(A.Model->sameChannel(Jobs, variable(Ctx, "other")));
+}
+
+TEST(ModelTest, AChannelThatOnlyAReturnLetsOutIsOnlyReturned) {
+  Analysed A = analyse(R"cpp(
+    void hidden(csp::chan<int>);
+    csp::chan<int> made() { auto fresh = csp::make_chan<int>(); return fresh; }
+    csp::chan<int> both() { auto shown = csp::make_chan<int>(); hidden(shown); return shown; }
+  )cpp");
+  ASTContext &Ctx = A.AST->getASTContext();
+  const ChannelInfo *Fresh = A.Model->channel(variable(Ctx, "fresh"));
+  ASSERT_TRUE(Fresh);
+  EXPECT_TRUE(Fresh->Escapes);
+  EXPECT_TRUE(Fresh->OnlyReturned);
+  const ChannelInfo *Shown = A.Model->channel(variable(Ctx, "shown"));
+  ASSERT_TRUE(Shown);
+  EXPECT_TRUE(Shown->Escapes);
+  EXPECT_FALSE(Shown->OnlyReturned);
 }
 
 TEST(ConcurrencyModelTest, SelectCasesAreReceivesByTheirHandler) {

@@ -55,6 +55,20 @@ TEST(CountsTest, AForLoopOverConstantsRunsAKnownNumberOfTimes) {
   EXPECT_TRUE(Fixture("void f() { for (int i = 5; i < 2; ++i) use(); }").trips().isConstant(0));
 }
 
+TEST(CountsTest, PassingTheInductionVariableByConstReferenceDoesNotWriteIt) {
+  EXPECT_TRUE(Fixture("void look(const int &); void f() { for (int i = 0; i < 3; ++i) look(i); }")
+                  .trips()
+                  .isConstant(3));
+  EXPECT_FALSE(Fixture("void bump(int &); void f() { for (int i = 0; i < 3; ++i) bump(i); }")
+                   .trips()
+                   .known());
+}
+
+TEST(CountsTest, ASpawnCopiesTheInductionVariableItIsGiven) {
+  Fixture X("void take(int); void f() { for (int i = 0; i < 3; ++i) csp::go(take, i); }");
+  EXPECT_TRUE(X.runs("go").isConstant(3));
+}
+
 TEST(CountsTest, ALoopWhoseBoundIsDataIsUnknown) {
   EXPECT_FALSE(Fixture("void f() { for (int i = 0; i < n(); ++i) use(); }").trips().known());
   EXPECT_FALSE(Fixture("void f() { while (more()) use(); }").trips().known());

@@ -64,6 +64,30 @@ TEST(DrainTest, ALocalChannelIsMadeHereAndKeptHere) {
   EXPECT_FALSE(localChannel(X.model(), X.F->getParamDecl(0)));
 }
 
+TEST(DrainTest, AReturnedChannelAndTheCallsThatDropIt) {
+  Fixture X(R"cpp(
+    csp::chan<int> start() {
+      auto out = csp::make_chan<int>();
+      csp::go([out] { out.send(1); });
+      return out;
+    }
+    void f() {
+      start();
+      auto kept = start();
+      use(kept.recv());
+      (void)start();
+    }
+  )cpp");
+  const FunctionDecl *Start = function(X.A.AST->getASTContext(), "start");
+  const auto *Out = cast<VarDecl>(first<DeclStmt>(Start->getBody())->getSingleDecl());
+  EXPECT_FALSE(localChannel(X.model(), Out));
+  std::optional<LocalChannel> C = localChannel(X.model(), Out, /*AllowReturned=*/true);
+  ASSERT_TRUE(C);
+  EXPECT_TRUE(C->Returned);
+  EXPECT_EQ(C->Maker, Start);
+  EXPECT_EQ(droppedCalls(X.model(), Start).size(), 2u);
+}
+
 TEST(DrainTest, TheTasksSendsAreCountedPerRunOfTheMaker) {
   Fixture X(R"cpp(
     void worker(csp::chan<int> out) { out.send(1); }
