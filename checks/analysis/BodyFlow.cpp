@@ -42,6 +42,23 @@ bool isCallableType(QualType T) {
   return false;
 }
 
+/// Whether every path through \p Fn's body passes \p Anchor, one of its
+/// CFG's statements: no early `return` (or a branch) leaves the body
+/// without it.
+bool runsOnEveryCall(ConcurrencyModel &Model, const FunctionDecl *Fn, const Stmt *Anchor) {
+  const BodyCFG &G = Model.flowGraphOf(Fn);
+  std::optional<CFGPosition> At = Anchor ? G.position(Anchor) : std::nullopt;
+  if (!G.graph() || !At)
+    return false;
+  const CFGBlock &Entry = G.graph()->getEntry();
+  const CFGBlock *Exit = &G.graph()->getExit();
+  return !searchCFG({&Entry, Entry.size()}, [&](CFGPosition P) {
+    if (P == *At)
+      return CFGScan::Blocked;
+    return P.first == Exit ? CFGScan::Found : CFGScan::Through;
+  });
+}
+
 /// Whether \p Call (a call to a helper the model summarized) performs an
 /// operation of role \p R on the object that its caller sees as \p Object on
 /// every call: the helper does it unconditionally, directly or through a
@@ -66,8 +83,8 @@ bool helperAlwaysDoes(ConcurrencyModel &Model, const Stmt *Site,
     }
     if (Seen != Object)
       continue;
-    Placement Where = place(Model, Def, Inner.Site);
-    if (!Where.Runs || Where.Conditional)
+    Placement Where = place(Model, Def, Inner.Site, &Model.flowGraphOf(Def));
+    if (!Where.Runs || Where.Conditional || !runsOnEveryCall(Model, Def, Where.Anchor))
       continue;
     if (!Inner.Via || helperAlwaysDoes(Model, Inner.Site, R, Inner.Object,
                                        Depth + 1))
@@ -113,6 +130,19 @@ reassignments(const FunctionDecl *Body, const ValueDecl *D) {
   if (Body->getBody())
     F.TraverseStmt(const_cast<Stmt *>(Body->getBody()));
   return F.Found;
+}
+
+/// The object a member-function task runs on, as the spawn passes it
+/// (`std::thread(&Pool::work, this)`): null for `this`.
+std::optional<const ValueDecl *> taskObject(const SpawnSite &S) {
+  const Expr *Obj = ConcurrencyModel::taskObjectArgument(S);
+  if (!Obj)
+    return std::nullopt;
+  if (isa<CXXThisExpr>(Obj->IgnoreParenImpCasts()))
+    return nullptr;
+  if (const ValueDecl *D = ConcurrencyModel::rootObject(Obj))
+    return D;
+  return std::nullopt;
 }
 
 } // namespace
@@ -327,8 +357,8 @@ Placement place(const ConcurrencyModel &Model, const FunctionDecl *Body,
 
 bool alwaysRuns(ConcurrencyModel &Model, const FunctionDecl *Body,
                        const Op &O, const Stmt *Upto) {
-  Placement Where = place(Model, Body, O.Site, nullptr, Upto);
-  if (!Where.Runs || Where.Conditional)
+  Placement Where = place(Model, Body, O.Site, Upto ? nullptr : &Model.flowGraphOf(Body), Upto);
+  if (!Where.Runs || Where.Conditional || (!Upto && !runsOnEveryCall(Model, Body, Where.Anchor)))
     return false;
   return !O.Via || helperAlwaysDoes(Model, O.Site, O.Kind, O.Object);
 }
@@ -431,6 +461,74 @@ bool sameHandle(const ChannelHandle &A, const ChannelHandle &B) {
            ConcurrencyModel::rootObject(V->getInit()) == Y;
   };
   return AliasOf(A.Decl, B.Decl) || AliasOf(B.Decl, A.Decl);
+}
+
+std::optional<ChannelHandle> handleAtSpawn(const SpawnSite &S, const ChannelHandle &InTask) {
+  if (!InTask.Known)
+    return std::nullopt;
+  // A parameter: the argument the spawn binds to it, as the spawner names
+  // it (which may be a member, `csp::go(produce, out_)`).
+  auto Bound = [&](const ParmVarDecl *P) -> std::optional<ChannelHandle> {
+    unsigned I = P->getFunctionScopeIndex();
+    if (I >= S.BoundArgs.size() || !S.BoundArgs[I])
+      return std::nullopt;
+    const ValueDecl *Arg = ConcurrencyModel::rootObject(S.BoundArgs[I]);
+    if (!Arg)
+      return std::nullopt;
+    ChannelHandle H = handleIn(S.BoundArgs[I], Arg);
+    if (!H.Known)
+      return std::nullopt;
+    return H;
+  };
+  auto IsTaskParam = [&](const ValueDecl *D) -> const ParmVarDecl * {
+    const auto *P = dyn_cast<ParmVarDecl>(D);
+    return P && P->getDeclContext() == S.Task.Fn ? P : nullptr;
+  };
+  if (const ParmVarDecl *P = IsTaskParam(InTask.Decl))
+    return Bound(P);
+  // `[o = out]`: the copy names the channel the initializer names.
+  if (const auto *V = dyn_cast<VarDecl>(InTask.Decl); V && V->isInitCapture() && !InTask.Base) {
+    const ValueDecl *From = V->getInit() ? ConcurrencyModel::rootObject(V->getInit()) : nullptr;
+    if (!From || ConcurrencyModel::declaredWithin(From, S.Task.Fn))
+      return std::nullopt;
+    ChannelHandle H = handleIn(V->getInit(), From);
+    if (!H.Known)
+      return std::nullopt;
+    return H;
+  }
+  // The task's own channel is a new one each time it runs.
+  if (ConcurrencyModel::declaredWithin(InTask.Decl, S.Task.Fn))
+    return std::nullopt;
+  ChannelHandle Result{InTask.Decl, nullptr, true};
+  if (!isa<FieldDecl>(InTask.Decl))
+    return Result;
+  if (InTask.Base) {
+    // `w.out` where `w` is the task's parameter or the spawner's object.
+    if (const ParmVarDecl *P = IsTaskParam(InTask.Base)) {
+      std::optional<ChannelHandle> Base = Bound(P);
+      if (!Base || Base->Base || isa<FieldDecl>(Base->Decl))
+        return std::nullopt;
+      Result.Base = Base->Decl;
+      return Result;
+    }
+    if (ConcurrencyModel::declaredWithin(InTask.Base, S.Task.Fn))
+      return std::nullopt;
+    Result.Base = InTask.Base;
+    return Result;
+  }
+  // `this->member`: a lambda's `this` is its spawner's; a member function
+  // runs on the object the spawn passes; a function object's members are
+  // the task's own copy.
+  const auto *MD = dyn_cast<CXXMethodDecl>(S.Task.Fn);
+  if (S.Task.Lambda)
+    return Result;
+  if (!MD || MD->getOverloadedOperator() == OO_Call)
+    return std::nullopt;
+  std::optional<const ValueDecl *> Obj = taskObject(S);
+  if (!Obj)
+    return std::nullopt;
+  Result.Base = *Obj;
+  return Result;
 }
 
 } // namespace clang::tidy::csp

@@ -144,6 +144,13 @@ ChannelHandle handleIn(const Expr *E, const ValueDecl *D);
 /// The handle operation \p O acts on, as written at its site.
 ChannelHandle handleOf(const Op &O);
 
+/// The channel \p InTask, as the task \p S starts names it, as the spawner
+/// names it: a parameter is the argument bound to it; a captured variable,
+/// or a member of the spawner's object, is itself. Unknown when the task's
+/// channel is its own (made in it, or a member of the function object it
+/// runs) or the argument has no name.
+std::optional<ChannelHandle> handleAtSpawn(const SpawnSite &S, const ChannelHandle &InTask);
+
 /// Whether \p A and \p B name the same channel within one body: the same
 /// declaration (of the same object), or a local initialized as a copy or
 /// view of the other. Stricter than ConcurrencyModel::sameChannel, which

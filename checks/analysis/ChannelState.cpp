@@ -72,81 +72,6 @@ struct ChannelStateAnalysis {
   }
 };
 
-/// The object a member-function task runs on, as the spawn passes it
-/// (`std::thread(&Pool::work, this)`): null for `this`.
-std::optional<const ValueDecl *> taskObject(const SpawnSite &S) {
-  const Expr *Obj = ConcurrencyModel::taskObjectArgument(S);
-  if (!Obj)
-    return std::nullopt;
-  if (isa<CXXThisExpr>(Obj->IgnoreParenImpCasts()))
-    return nullptr;
-  if (const ValueDecl *D = ConcurrencyModel::rootObject(Obj))
-    return D;
-  return std::nullopt;
-}
-
-/// The channel a task's close acts on, seen from the spawn: a parameter is
-/// the argument bound to it; a captured variable or a member is itself.
-/// Unknown when the task closes a channel of its own (made in it, or a
-/// member of the function object it runs).
-std::optional<ChannelHandle> atSpawn(const SpawnSite &S, const ChannelHandle &Closed) {
-  if (!Closed.Known)
-    return std::nullopt;
-  // A parameter: the argument the spawn binds to it, as the spawner names
-  // it (which may be a member, `csp::go(produce, out_)`).
-  auto Bound = [&](const ParmVarDecl *P) -> std::optional<ChannelHandle> {
-    unsigned I = P->getFunctionScopeIndex();
-    if (I >= S.BoundArgs.size() || !S.BoundArgs[I])
-      return std::nullopt;
-    const ValueDecl *Arg = ConcurrencyModel::rootObject(S.BoundArgs[I]);
-    if (!Arg)
-      return std::nullopt;
-    ChannelHandle H = handleIn(S.BoundArgs[I], Arg);
-    if (!H.Known)
-      return std::nullopt;
-    return H;
-  };
-  auto IsTaskParam = [&](const ValueDecl *D) -> const ParmVarDecl * {
-    const auto *P = dyn_cast<ParmVarDecl>(D);
-    return P && P->getDeclContext() == S.Task.Fn ? P : nullptr;
-  };
-  if (const ParmVarDecl *P = IsTaskParam(Closed.Decl))
-    return Bound(P);
-  // The task's own channel is a new one each time it runs.
-  if (ConcurrencyModel::declaredWithin(Closed.Decl, S.Task.Fn))
-    return std::nullopt;
-  ChannelHandle Result{Closed.Decl, nullptr, true};
-  if (!isa<FieldDecl>(Closed.Decl))
-    return Result;
-  if (Closed.Base) {
-    // `w.out` where `w` is the task's parameter or the spawner's object.
-    if (const ParmVarDecl *P = IsTaskParam(Closed.Base)) {
-      std::optional<ChannelHandle> Base = Bound(P);
-      if (!Base || Base->Base || isa<FieldDecl>(Base->Decl))
-        return std::nullopt;
-      Result.Base = Base->Decl;
-      return Result;
-    }
-    if (ConcurrencyModel::declaredWithin(Closed.Base, S.Task.Fn))
-      return std::nullopt;
-    Result.Base = Closed.Base;
-    return Result;
-  }
-  // `this->member`: a lambda's `this` is its spawner's; a member function
-  // runs on the object the spawn passes; a function object's members are
-  // the task's own copy.
-  const auto *MD = dyn_cast<CXXMethodDecl>(S.Task.Fn);
-  if (S.Task.Lambda)
-    return Result;
-  if (!MD || MD->getOverloadedOperator() == OO_Call)
-    return std::nullopt;
-  std::optional<const ValueDecl *> Obj = taskObject(S);
-  if (!Obj)
-    return std::nullopt;
-  Result.Base = *Obj;
-  return Result;
-}
-
 const CFGElement *elementAt(CFGPosition P) {
   if (P.second >= P.first->size())
     return nullptr;
@@ -212,7 +137,7 @@ ChannelStates::ChannelStates(ConcurrencyModel &Model, const FunctionDecl *Body)
     for (const Op &O : Model.factsOf(SP->Task.Fn).Ops) {
       if (O.Kind != Role::ChannelClose || !alwaysRuns(Model, SP->Task.Fn, O))
         continue;
-      std::optional<ChannelHandle> Channel = atSpawn(*SP, handleOf(O));
+      std::optional<ChannelHandle> Channel = handleAtSpawn(*SP, handleOf(O));
       if (!Channel)
         continue;
       CloseEvent E{&O, SP, *Channel, place(Model, Body, SP->Site, &G), false, {}};

@@ -213,6 +213,50 @@ llvm::SmallVector<HeldLock, 2> LockAnalysis::heldAround(const FunctionDecl *Body
   return Held;
 }
 
+/// The operations of the helper \p O goes through that it stands for: the
+/// helper's own, of the same role.
+static llvm::SmallVector<const Op *, 2> madeByHelper(ConcurrencyModel &Model, const Op &O) {
+  llvm::SmallVector<const Op *, 2> Inner;
+  if (O.Via)
+    for (const Op &I : Model.factsOf(O.Via).Ops)
+      if (I.Kind == O.Kind && !I.Via)
+        Inner.push_back(&I);
+  return Inner;
+}
+
+llvm::SmallVector<const ValueDecl *, 2> LockAnalysis::heldDuring(const FunctionDecl *Body,
+                                                                 const Op &O) {
+  llvm::SmallVector<const ValueDecl *, 2> Result;
+  auto Add = [&](const HeldLock &H) {
+    if (const ValueDecl *D = H.Mutex.decl(); D && !llvm::is_contained(Result, D))
+      Result.push_back(D);
+  };
+  for (const HeldLock &H : heldAround(Body, O.Site))
+    Add(H);
+  llvm::SmallVector<const Op *, 2> Inner = madeByHelper(Model, O);
+  if (Inner.empty())
+    return Result;
+  llvm::SmallVector<HeldLock, 2> Common = heldAround(O.Via, Inner.front()->Site);
+  for (const Op *I : llvm::drop_begin(Inner)) {
+    llvm::SmallVector<HeldLock, 2> Here = heldAround(O.Via, I->Site);
+    llvm::erase_if(Common, [&](const HeldLock &C) {
+      return llvm::none_of(Here, [&](const HeldLock &H) { return H.Mutex.decl() == C.Mutex.decl(); });
+    });
+  }
+  for (const HeldLock &H : Common)
+    Add(H);
+  return Result;
+}
+
+bool LockAnalysis::locksBefore(const FunctionDecl *Body, const Op &O, const ValueDecl *Mutex) {
+  const Stmt *Lock = lockOf(Body, Mutex, O.Site);
+  // The call to the helper stands for its lock too: it must come first.
+  if (Lock && Lock != O.Site)
+    return true;
+  return llvm::any_of(madeByHelper(Model, O),
+                      [&](const Op *I) { return lockOf(O.Via, Mutex, I->Site) != nullptr; });
+}
+
 const Stmt *LockAnalysis::lockOf(const FunctionDecl *Fn, const ValueDecl *Mutex,
                                  const Stmt *Before, const Stmt *After) {
   const ApiRoles &Roles = Model.roles();

@@ -29,6 +29,7 @@
 namespace clang::tidy::csp {
 
 class ConcurrencyModel;
+struct Op;
 
 struct HeldLock {
   /// The mutex, as the body names it.
@@ -63,6 +64,15 @@ public:
   /// helper locks is the one its caller names.
   const Stmt *lockOf(const FunctionDecl *Fn, const ValueDecl *Mutex,
                      const Stmt *Before = nullptr, const Stmt *After = nullptr);
+
+  /// The mutexes surely held while \p O, an operation of \p Body, happens:
+  /// held around its site and, for one made in a helper, held by the
+  /// helper around every operation of that role it makes itself.
+  llvm::SmallVector<const ValueDecl *, 2> heldDuring(const FunctionDecl *Body, const Op &O);
+
+  /// Whether \p Body takes \p Mutex before \p O, one of its operations,
+  /// happens (for one made in a helper: or the helper, before its own).
+  bool locksBefore(const FunctionDecl *Body, const Op &O, const ValueDecl *Mutex);
 
   /// The mutexes an RAII lock's declaration locks: none for a deferred or
   /// tried lock, unless \p Deferred asks for what its later `lock()` takes.

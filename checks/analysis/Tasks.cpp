@@ -241,9 +241,23 @@ bool mentions(const Stmt *S, const ValueDecl *D) {
       continue;
     if (const auto *DRE = dyn_cast<DeclRefExpr>(N); DRE && DRE->getDecl() == D)
       return true;
+    if (const auto *ME = dyn_cast<MemberExpr>(N); ME && ME->getMemberDecl() == D)
+      return true;
     llvm::append_range(Work, N->children());
   }
   return false;
+}
+
+/// The object \p D, as the task \p S names it, as its spawner names it: a
+/// parameter of the task is the argument bound to it; anything else the
+/// task shares with its spawner is itself. Null for an argument that is no
+/// object.
+const ValueDecl *spawnerObject(const SpawnSite &S, const ValueDecl *D) {
+  if (const auto *P = dyn_cast_or_null<ParmVarDecl>(D); P && P->getDeclContext() == S.Task.Fn)
+    return P->getFunctionScopeIndex() < S.BoundArgs.size()
+               ? ConcurrencyModel::rootObject(S.BoundArgs[P->getFunctionScopeIndex()])
+               : nullptr;
+  return D;
 }
 
 } // namespace
@@ -329,10 +343,19 @@ void TaskLifetimes::computeEnds(Spawner &Info) {
       Info.Joins[Call].push_back(SP);
       const Stmt *Barrier = Call, *Child = Call;
       for (const Stmt *P = Model.parentOf(Child); P; Child = P, P = Model.parentOf(P)) {
-        if (isa<CompoundStmt, ExprWithCleanups, ParenExpr, ImplicitCastExpr>(P))
+        // The expression or declaration around the join (`sum += f.get()`,
+        // `int n = f.get();`) runs it whenever it runs, unless the join is
+        // an operand that may be skipped.
+        if (const auto *BO = dyn_cast<BinaryOperator>(P); BO && BO->isLogicalOp())
+          break;
+        if (isa<AbstractConditionalOperator, LambdaExpr>(P))
+          break;
+        if (isa<CompoundStmt, Expr, DeclStmt>(P))
           continue;
         if (const auto *If = dyn_cast<IfStmt>(P)) {
-          if (Child == If->getCond() || !mentions(If->getCond(), Root))
+          // In the condition it runs on both branches; `if (t.joinable())`
+          // around it joins on the branch the handle holds a thread.
+          if (Child != If->getCond() && !mentions(If->getCond(), Root))
             break;
           Barrier = If;
           continue;
@@ -527,11 +550,7 @@ void TaskLifetimes::computeEnds(Spawner &Info) {
     const BodyFacts &TaskFacts = Model.factsOf(S.Task.Fn);
     const BodyFacts &SpawnerFacts = Model.factsOf(S.Spawner);
     for (const Op &Theirs : TaskFacts.Ops) {
-      const ValueDecl *Object = Theirs.Object;
-      if (const auto *P = dyn_cast_or_null<ParmVarDecl>(Object); P && P->getDeclContext() == S.Task.Fn)
-        Object = P->getFunctionScopeIndex() < S.BoundArgs.size()
-                     ? ConcurrencyModel::rootObject(S.BoundArgs[P->getFunctionScopeIndex()])
-                     : nullptr;
+      const ValueDecl *Object = spawnerObject(S, Theirs.Object);
       if (!Object)
         continue;
       bool Done = Theirs.Kind == Role::WaitGroupDone;
@@ -546,12 +565,32 @@ void TaskLifetimes::computeEnds(Spawner &Info) {
         }
         if (Signals && isReceive(Here.Kind) &&
             (Model.sameChannel(Here.Object, Theirs.Object) || Model.sameChannel(Here.Object, Object))) {
-          if (isa<CXXForRangeStmt>(Here.Site))
+          if (isa<CXXForRangeStmt>(Here.Site)) {
             T.End.Terminators.insert(Here.Site);
-          else
-            G.endAt(T.End, Here.Site);
+            continue;
+          }
+          G.endAt(T.End, Here.Site);
+          // A loop of receives after the spawn (`for (i < n) out.recv();`)
+          // takes what the tasks send; the path that runs it no time is the
+          // CFG's, not the program's, so the loop ends them too.
+          if (const Stmt *Loop = Model.enclosingLoop(Here.Site, S.Spawner);
+              Loop && !Model.isWithin(S.Site, Loop))
+            T.End.Terminators.insert(Loop);
         }
       }
+    }
+    // A wait group the task names but is not seen calling done on (a
+    // guard's destructor does, Go's `defer wg.Done()`): its wait is taken
+    // to count the task too.
+    for (const Op &Here : SpawnerFacts.Ops) {
+      if (Here.Kind != Role::WaitGroupWait || !Here.Object ||
+          llvm::any_of(TaskFacts.Ops, [&](const Op &O) {
+            return O.Kind == Role::WaitGroupDone && spawnerObject(S, O.Object) == Here.Object;
+          }))
+        continue;
+      if (mentions(S.Task.Fn->getBody(), Here.Object) ||
+          llvm::any_of(S.BoundArgs, [&](const Expr *A) { return A && mentions(A, Here.Object); }))
+        G.endAt(T.End, Here.Site);
     }
   }
 
@@ -567,6 +606,36 @@ void TaskLifetimes::computeEnds(Spawner &Info) {
     for (const SpawnSite *SP : It->second) {
       Info.Joins[O.Site].push_back(SP);
       G.endAt(Info.Lives[SP].End, O.Site);
+    }
+  }
+
+  // A helper that joins each element of the container it is lent
+  // (`join_all(threads)`, with `for (auto &t : ts) t.join();`): the call
+  // ends the tasks the container holds.
+  for (auto [Arg, Call] : Info.Calls.Arguments) {
+    auto It = Holders.find(ConcurrencyModel::rootObject(Arg));
+    const auto *CE = dyn_cast<CallExpr>(Call);
+    const FunctionDecl *Callee = CE ? CE->getDirectCallee() : nullptr;
+    const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
+    if (It == Holders.end() || !Def || !lends(Call, Arg))
+      continue;
+    llvm::ArrayRef<const Expr *> Args = ConcurrencyModel::explicitArgs(Call);
+    const auto *At = llvm::find(Args, Arg);
+    if (At == Args.end() || unsigned(At - Args.begin()) >= Def->getNumParams())
+      continue;
+    const ParmVarDecl *Param = Def->getParamDecl(At - Args.begin());
+    CallIndex Inner;
+    Inner.TraverseStmt(const_cast<Stmt *>(Def->getBody()));
+    if (llvm::none_of(Inner.MemberCalls, [&](const CXXMemberCallExpr *MC) {
+          const VarDecl *LoopVar = nullptr;
+          return RoleOn(MC) == Role::TaskJoin &&
+                 containerOf(Model, MC->getImplicitObjectArgument(), &LoopVar) == Param;
+        }))
+      continue;
+    Mine.insert(Call);
+    for (const SpawnSite *SP : It->second) {
+      Info.Joins[Call].push_back(SP);
+      G.endAt(Info.Lives[SP].End, Call);
     }
   }
 
@@ -625,6 +694,50 @@ bool TaskLifetimes::runsRepeatedly(const SpawnSite &S) {
   bool Result = restartsWhileRunning(S) || startedByRepeatedTask(S);
   Repeats[&S] = Result ? 2 : 1;
   return Result;
+}
+
+bool TaskLifetimes::awaitsBefore(const SpawnSite &S, const Stmt *At,
+                                 llvm::ArrayRef<const SpawnSite *> Givers, bool BySpawner) {
+  if (!S.Task)
+    return false;
+  const FunctionDecl *Fn = S.Task.Fn;
+  const BodyCFG &G = Model.flowGraphOf(Fn);
+  const Stmt *To = place(Model, Fn, At, &G).Anchor;
+  if (!To)
+    return true; // not in the task's CFG: order unknown, assume it waits
+  // Whether \p Theirs, named \p Given in the spawner, signals \p Wait.
+  auto Answers = [&](const Op &Wait, const ValueDecl *Object, const Op &Theirs,
+                     const ValueDecl *Given) {
+    if (!Given)
+      return false;
+    if (Wait.Kind == Role::WaitGroupWait)
+      return Theirs.Kind == Role::WaitGroupDone && Given == Object;
+    return (Theirs.Kind == Role::ChannelSend || isClose(Theirs.Kind)) &&
+           Model.sameChannel(Given, Object);
+  };
+  auto Signalled = [&](const Op &Wait, const ValueDecl *Object) {
+    if (BySpawner && llvm::any_of(Model.factsOf(S.Spawner).Ops, [&](const Op &Theirs) {
+          return Answers(Wait, Object, Theirs, Theirs.Object);
+        }))
+      return true;
+    return llvm::any_of(Givers, [&](const SpawnSite *T) {
+      return T->Task && llvm::any_of(Model.factsOf(T->Task.Fn).Ops, [&](const Op &Theirs) {
+               return Answers(Wait, Object, Theirs, spawnerObject(*T, Theirs.Object));
+             });
+    });
+  };
+  for (const Op &O : Model.factsOf(Fn).Ops) {
+    bool Waits = O.Kind == Role::WaitGroupWait || O.Kind == Role::TaskJoin;
+    if (!Waits && !isReceive(O.Kind))
+      continue;
+    const Stmt *Anchor = place(Model, Fn, O.Site, &G).Anchor;
+    if (!Anchor || (Anchor != To && !G.reaches(Anchor, To)))
+      continue;
+    const ValueDecl *Object = spawnerObject(S, O.Object);
+    if (!Object || O.Kind == Role::TaskJoin || Signalled(O, Object))
+      return true;
+  }
+  return false;
 }
 
 bool TaskLifetimes::mayOverlap(const SpawnSite &A, const SpawnSite &B) {

@@ -79,6 +79,16 @@ public:
   /// outlive their spawners and neither is handed on.
   bool mayOverlap(const SpawnSite &A, const SpawnSite &B);
 
+  /// Whether the task \p S, before it reaches \p At (a statement of its
+  /// body), may wait for a signal that the tasks \p Givers (started by its
+  /// spawner), or with \p BySpawner the spawner's own code, give: a wait on
+  /// a wait group they call done on, a receive from a channel they send on
+  /// or close. A join counts whatever it joins, and so does a wait on what
+  /// cannot be named. Code that runs only after such a wait may be ordered
+  /// after what the givers do before the signal.
+  bool awaitsBefore(const SpawnSite &S, const Stmt *At,
+                    llvm::ArrayRef<const SpawnSite *> Givers, bool BySpawner = false);
+
   /// Whether \p V, a local of the spawner, is made anew in each iteration
   /// of a loop around the spawn: each copy of the task gets its own.
   bool freshPerIteration(const ValueDecl *V, const SpawnSite &S) const;

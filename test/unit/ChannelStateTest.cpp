@@ -167,6 +167,32 @@ TEST(ChannelStateTest, ATaskThatClosesOnEveryRunCountsAtItsSpawn) {
   EXPECT_TRUE(X.states().closes()[0].Spawn);
 }
 
+TEST(ChannelStateTest, AHelperThatMayReturnBeforeItsCloseMayHaveClosedIt) {
+  Fixture X(R"cpp(
+    void early(csp::chan<int> c) { if (more()) return; c.close(); }
+    void f(csp::chan<int> ch) { early(ch); use(); }
+  )cpp");
+  bool Must = true;
+  EXPECT_EQ(X.closedAt("use", Must), 1u);
+  EXPECT_FALSE(Must) << "the early return skips the close";
+}
+
+TEST(ChannelStateTest, ATaskThatMayReturnBeforeItsCloseDoesNotCount) {
+  Fixture X(R"cpp(
+    void f(csp::chan<int> ch) { csp::go([&] { if (more()) return; ch.close(); }); use(); }
+  )cpp");
+  EXPECT_TRUE(X.states().closes().empty());
+}
+
+TEST(ChannelStateTest, AnInitCaptureClosesWhatItWasInitializedFrom) {
+  Fixture X(R"cpp(
+    void f(csp::chan<int> ch) { use(); csp::go([c = ch] { c.close(); }); after(); }
+  )cpp");
+  bool Must = false;
+  EXPECT_EQ(X.closedAt("after", Must), 1u);
+  EXPECT_TRUE(Must);
+}
+
 TEST(ChannelStateTest, ATaskThatClosesOnlySometimesDoesNotCount) {
   Fixture X(R"cpp(
     void f(csp::chan<int> ch) { csp::go([&] { if (more()) ch.close(); }); use(); }

@@ -152,5 +152,65 @@ TEST(LocksTest, LockOfFollowsTheCFGOrder) {
   EXPECT_EQ(ViaHelper, callTo(G->getBody(), "lockIt")) << "the call stands for the lock";
 }
 
+
+/// The first operation of role \p R in \p Fn's facts.
+const Op *opOf(Analysed &A, const FunctionDecl *Fn, Role R) {
+  for (const Op &O : A.Model->factsOf(Fn).Ops)
+    if (O.Kind == R)
+      return &O;
+  ADD_FAILURE() << "no such operation";
+  return nullptr;
+}
+
+constexpr const char *Queue = R"cpp(
+struct Queue {
+  std::mutex mu; bool closed = false; csp::chan<int> items;
+  void push(int v) { std::lock_guard<std::mutex> g(mu); if (!closed) items.send(v); }
+  void loosePush(int v) { if (!closed) items.send(v); }
+  void shutdown() { { std::lock_guard<std::mutex> g(mu); closed = true; } items.close(); }
+  void abrupt() { items.close(); std::lock_guard<std::mutex> g(mu); closed = true; }
+};
+)cpp";
+
+TEST(LocksTest, HeldDuringAnOperationMadeInAHelper) {
+  Analysed A = analyse(std::string(Queue) + R"cpp(
+    void f(Queue &q) { q.push(1); }
+    void g(Queue &q) { q.loosePush(1); }
+    void h(Queue &q) { std::lock_guard<std::mutex> l(q.mu); q.loosePush(1); }
+  )cpp");
+  ASTContext &Ctx = A.AST->getASTContext();
+  auto Held = [&](llvm::StringRef Fn) {
+    const FunctionDecl *F = function(Ctx, Fn);
+    const Op *Send = opOf(A, F, Role::ChannelSend);
+    std::vector<std::string> Names;
+    if (Send)
+      for (const ValueDecl *D : A.Model->locks().heldDuring(F, *Send))
+        Names.push_back(D->getName().str());
+    return Names;
+  };
+  EXPECT_EQ(Held("f"), Names{"mu"}) << "push sends under its own guard";
+  EXPECT_EQ(Held("g"), Names{});
+  EXPECT_EQ(Held("h"), Names{"mu"}) << "the caller holds it around the call";
+}
+
+TEST(LocksTest, LocksBeforeAnOperation) {
+  Analysed A = analyse(std::string(Queue) + R"cpp(
+    void f(Queue &q) { q.shutdown(); }
+    void g(Queue &q) { q.abrupt(); }
+    void h(Queue &q) { q.mu.lock(); q.closed = true; q.mu.unlock(); q.items.close(); }
+  )cpp");
+  ASTContext &Ctx = A.AST->getASTContext();
+  auto Locks = [&](llvm::StringRef Fn) {
+    const FunctionDecl *F = function(Ctx, Fn);
+    const Op *Close = opOf(A, F, Role::ChannelClose);
+    const CallExpr *Lock = callTo(function(Ctx, "h")->getBody(), "lock");
+    const ValueDecl *M = Lock ? objectOf(roleObject(Lock)).decl() : nullptr;
+    return Close && M && A.Model->locks().locksBefore(F, *Close, M);
+  };
+  EXPECT_TRUE(Locks("f")) << "shutdown takes mu, then closes";
+  EXPECT_FALSE(Locks("g")) << "abrupt closes first";
+  EXPECT_TRUE(Locks("h"));
+}
+
 } // namespace
 } // namespace clang::tidy::csp

@@ -257,5 +257,126 @@ TEST(TasksTest, AVariableOfTheLoopBodyIsFreshPerIteration) {
   EXPECT_FALSE(T.freshPerIteration(cast<ValueDecl>(Outside->getSingleDecl()), S));
 }
 
+
+/// Whether the task of the \p N-th spawn of \p Fn awaits a signal of the
+/// task of spawn \p From, or else of the spawner, before its first call to
+/// \p Call.
+bool awaits(Analysed &A, llvm::StringRef Fn, unsigned N, llvm::StringRef Call,
+            std::optional<unsigned> From = std::nullopt) {
+  const SpawnSite &S = spawn(A, Fn, N);
+  const CallExpr *At = S.Task ? callTo(S.Task.Fn->getBody(), Call) : nullptr;
+  EXPECT_TRUE(At) << Call.str();
+  llvm::SmallVector<const SpawnSite *, 1> Givers;
+  if (From)
+    Givers.push_back(&spawn(A, Fn, *From));
+  return At && A.Model->tasks().awaitsBefore(S, At, Givers, /*BySpawner=*/!From);
+}
+
+TEST(TasksTest, ACloserThatWaitsForTheWorkersWaitGroup) {
+  Analysed A = model(R"cpp(
+    void f(int n) {
+      auto out = csp::make_chan<int>(); csp::wait_group wg, other;
+      csp::go([&] { out.send(1); wg.done(); });
+      csp::go([&] { wg.wait(); out.close(); });
+      csp::go([&] { other.wait(); out.close(); });
+      csp::go([&] { out.close(); wg.wait(); });
+      other.done();
+    }
+  )cpp");
+  EXPECT_TRUE(awaits(A, "f", 1, "close", 0)) << "the worker calls done on wg";
+  EXPECT_FALSE(awaits(A, "f", 2, "close", 0)) << "the worker never touches other";
+  EXPECT_TRUE(awaits(A, "f", 2, "close")) << "the spawner calls done on other";
+  EXPECT_FALSE(awaits(A, "f", 1, "close")) << "the spawner never calls done on wg";
+  EXPECT_FALSE(awaits(A, "f", 3, "close", 0)) << "the wait comes after the close";
+}
+
+TEST(TasksTest, ACloserThatReceivesOrJoins) {
+  Analysed A = model(R"cpp(
+    void f() {
+      auto out = csp::make_chan<int>(); auto ready = csp::make_chan<int>();
+      auto quit = csp::make_chan<int>();
+      csp::go([&] { out.send(1); ready.close(); });
+      csp::go([&] { ready.recv(); out.close(); });
+      csp::go([&] { quit.recv(); out.close(); });
+      csp::go([&] { std::thread t(work); t.join(); out.close(); });
+      quit.close();
+    }
+  )cpp");
+  EXPECT_TRUE(awaits(A, "f", 1, "close", 0)) << "the worker closes ready";
+  EXPECT_FALSE(awaits(A, "f", 2, "close", 0)) << "the worker never touches quit";
+  EXPECT_TRUE(awaits(A, "f", 2, "close")) << "the spawner closes quit";
+  EXPECT_TRUE(awaits(A, "f", 3, "close", 0)) << "a join may be of anything";
+}
+
+
+TEST(TasksTest, AReceiveOfWhatTheTaskSendsEndsIt) {
+  Analysed A = model(R"cpp(
+    void f(int n) {
+      auto out = csp::make_chan<int>();
+      for (int i = 0; i < 3; ++i) csp::go([&] { out.send(1); });
+      use();
+      for (int i = 0; i < 3; ++i) out.recv();
+      after();
+    }
+    void g(int n) {
+      auto out = csp::make_chan<int>();
+      for (int i = 0; i < n; ++i) { csp::go([&] { out.send(1); }); if (more()) out.recv(); }
+      after();
+    }
+  )cpp");
+  EXPECT_TRUE(runsAt(A, spawn(A, "f"), "f", "use"));
+  EXPECT_FALSE(runsAt(A, spawn(A, "f"), "f", "after")) << "the loop of receives takes the sends";
+  EXPECT_TRUE(runsAt(A, spawn(A, "g"), "g", "after")) << "the receive in the spawning loop may be skipped";
+}
+
+
+TEST(TasksTest, AJoinInsideAnExpressionInALoopOverTheHandles) {
+  Analysed A = model(R"cpp(
+    int get(std::future<int> &);
+    void f(std::vector<std::future<void>> &unused) {
+      std::vector<std::future<void>> fs;
+      for (int i = 0; i < 3; ++i) fs.push_back(std::async(work));
+      int n = 0;
+      for (auto &x : fs) { x.wait(); n += 1; }
+      after();
+    }
+  )cpp");
+  EXPECT_FALSE(runsAt(A, spawn(A, "f"), "f", "after"));
+}
+
+TEST(TasksTest, AHelperThatJoinsEveryElement) {
+  Analysed A = model(R"cpp(
+    void joinAll(std::vector<std::thread> &ts) { for (auto &t : ts) t.join(); }
+    void touch(std::vector<std::thread> &ts) {}
+    void f() {
+      std::vector<std::thread> ts;
+      ts.emplace_back(work);
+      touch(ts);
+      use();
+      joinAll(ts);
+      after();
+    }
+  )cpp");
+  EXPECT_TRUE(runsAt(A, spawn(A, "f"), "f", "use")) << "touch joins nothing";
+  EXPECT_FALSE(runsAt(A, spawn(A, "f"), "f", "after"));
+}
+
+TEST(TasksTest, AWaitGroupTheTaskNamesButIsNotSeenToBeDoneOn) {
+  Analysed A = model(R"cpp(
+    struct DoneGuard { csp::wait_group &wg; ~DoneGuard() { wg.done(); } };
+    void f() {
+      csp::wait_group wg, other;
+      csp::go([&wg] { DoneGuard g{wg}; work(); });
+      other.wait();
+      use();
+      wg.wait();
+      after();
+    }
+  )cpp");
+  const SpawnSite &S = spawn(A, "f");
+  EXPECT_TRUE(runsAt(A, S, "f", "use")) << "the task never names other";
+  EXPECT_FALSE(runsAt(A, S, "f", "after")) << "the guard's destructor calls done";
+}
+
 } // namespace
 } // namespace clang::tidy::csp
