@@ -1,5 +1,6 @@
 #include "LockAcrossChannelOpCheck.h"
 
+#include "analysis/Drain.h"
 #include "analysis/Locks.h"
 #include "analysis/Tasks.h"
 
@@ -8,17 +9,6 @@
 namespace clang::tidy::csp {
 
 namespace {
-
-const char *const DefaultNonBlockingFunctions =
-    "::boost::fibers::buffered_channel::try_push;::boost::fibers::buffered_channel::try_pop;"
-    "::boost::fibers::buffered_channel::push_wait_for;"
-    "::boost::fibers::buffered_channel::push_wait_until;"
-    "::boost::fibers::buffered_channel::pop_wait_for;"
-    "::boost::fibers::buffered_channel::pop_wait_until;"
-    "::boost::fibers::unbuffered_channel::push_wait_for;"
-    "::boost::fibers::unbuffered_channel::push_wait_until;"
-    "::boost::fibers::unbuffered_channel::pop_wait_for;"
-    "::boost::fibers::unbuffered_channel::pop_wait_until";
 
 /// How the diagnostic names an operation that can block, or null for one
 /// that cannot.
@@ -76,7 +66,7 @@ bool LockAcrossChannelOpCheck::blocks(ConcurrencyModel &Model, const Op &O) cons
 LockAcrossChannelOpCheck::LockAcrossChannelOpCheck(StringRef Name, ClangTidyContext *Context,
                                                    std::shared_ptr<ModelCache> Cache)
     : CspCheck(Name, Context, std::move(Cache)),
-      NonBlocking(Options, "NonBlockingFunctions", DefaultNonBlockingFunctions) {}
+      NonBlocking(Options, "NonBlockingFunctions", DrainNonBlockingDefaults) {}
 
 void LockAcrossChannelOpCheck::storeOptions(ClangTidyOptions::OptionMap &Opts) {
   CspCheck::storeOptions(Opts);

@@ -58,9 +58,9 @@ llvm::SmallVector<const CallExpr *, 2> droppedCalls(const ConcurrencyModel &Mode
 /// `try_push`, nor a send with a deadline).
 using BlockingFn = llvm::function_ref<bool(const Op &)>;
 
-/// The default of the NonBlockingFunctions option of the checks that ask
-/// this layer (csp-lock-across-channel-op has the same): the channel
-/// operations that give up rather than wait forever.
+/// The default of every check's NonBlockingFunctions option (this layer's,
+/// csp-lock-across-channel-op's): the channel operations that give up
+/// rather than wait forever.
 inline constexpr const char *DrainNonBlockingDefaults =
     "::boost::fibers::buffered_channel::try_push;::boost::fibers::buffered_channel::try_pop;"
     "::boost::fibers::buffered_channel::push_wait_for;"
