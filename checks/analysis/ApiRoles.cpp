@@ -197,7 +197,10 @@ Role ApiRoles::roleOf(const FunctionDecl *FD, QualType ObjectType) const {
   return Role::None;
 }
 
-TypeRole ApiRoles::roleOf(QualType T) const {
+/// The role \p Names gives the class \p T is (or points or refers to),
+/// memoised in \p Cache.
+static TypeRole typeRoleIn(QualType T, const llvm::StringMap<TypeRole> &Names,
+                           llvm::DenseMap<const CXXRecordDecl *, TypeRole> &Cache) {
   if (T.isNull())
     return TypeRole::None;
   T = T.getNonReferenceType();
@@ -206,25 +209,16 @@ TypeRole ApiRoles::roleOf(QualType T) const {
   const auto *RD = T->getAsCXXRecordDecl();
   if (!RD)
     return TypeRole::None;
-  auto [It, Inserted] = TypeCache.try_emplace(RD, TypeRole::None);
+  auto [It, Inserted] = Cache.try_emplace(RD, TypeRole::None);
   if (Inserted)
-    It->second = TypesByName.lookup(qualifiedNameForRoles(RD));
+    It->second = Names.lookup(qualifiedNameForRoles(RD));
   return It->second;
 }
 
+TypeRole ApiRoles::roleOf(QualType T) const { return typeRoleIn(T, TypesByName, TypeCache); }
+
 TypeRole ApiRoles::directionOf(QualType T) const {
-  if (T.isNull())
-    return TypeRole::None;
-  T = T.getNonReferenceType();
-  if (const auto *PT = T->getAs<PointerType>())
-    T = PT->getPointeeType();
-  const auto *RD = T->getAsCXXRecordDecl();
-  if (!RD)
-    return TypeRole::None;
-  auto [It, Inserted] = DirectionCache.try_emplace(RD, TypeRole::None);
-  if (Inserted)
-    It->second = DirectionsByName.lookup(qualifiedNameForRoles(RD));
-  return It->second;
+  return typeRoleIn(T, DirectionsByName, DirectionCache);
 }
 
 std::string ApiRoles::receiveOnlyViewFor(const CXXRecordDecl *Channel) const {
