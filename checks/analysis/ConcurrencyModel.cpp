@@ -423,6 +423,18 @@ private:
 
 namespace {
 
+/// \p E without the conversions and copies around a value passed on (to
+/// std::function, a temporary).
+const Expr *peelConversions(const Expr *E) {
+  for (;;) {
+    E = E->IgnoreImplicit()->IgnoreParens();
+    const auto *Construct = dyn_cast<CXXConstructExpr>(E);
+    if (!Construct || Construct->getNumArgs() != 1)
+      return E;
+    E = Construct->getArg(0);
+  }
+}
+
 /// Walks one body and records what it does by itself.
 class FactsWalker : public RecursiveASTVisitor<FactsWalker> {
 public:
@@ -433,10 +445,14 @@ public:
       : Model(Model), Fn(Fn), SpawnAt(SpawnAt), TaskLambdas(TaskLambdas),
         Out(Out) {}
 
-  // Lambdas run by tasks are other bodies; every other lambda (a scope
-  // guard, a callback, an immediately invoked one) is taken to run here.
+  // Lambdas run by tasks are other bodies, and so may be a lambda handed
+  // to a spawn the model has no site for (in a function template's
+  // instantiation, which the model does not walk) or to a call nothing
+  // resolves (a dependent `csp::go(...)` as written, a call through a
+  // pointer): it may run elsewhere. Every other lambda (a scope guard, a
+  // callback, an immediately invoked one) is taken to run here.
   bool TraverseLambdaExpr(LambdaExpr *L) {
-    if (TaskLambdas.contains(L))
+    if (TaskLambdas.contains(L) || HandedOff.contains(L))
       return true;
     return RecursiveASTVisitor::TraverseLambdaExpr(L);
   }
@@ -457,6 +473,12 @@ public:
 
   bool VisitCallExpr(CallExpr *CE) {
     noteSpawn(CE);
+    // Visited before its arguments are traversed.
+    const FunctionDecl *Direct = CE->getDirectCallee();
+    if (!Direct || isSpawn(Model.roles().roleOf(Direct)))
+      for (const Expr *Arg : CE->arguments())
+        if (const auto *L = dyn_cast<LambdaExpr>(peelConversions(Arg)))
+          HandedOff.insert(L);
     if (std::optional<Op> O = Model.classify(CE)) {
       Out.Ops.push_back(*O);
       return true;
@@ -509,6 +531,7 @@ private:
   const FunctionDecl *Fn;
   const llvm::DenseMap<const Stmt *, const SpawnSite *> &SpawnAt;
   const llvm::DenseSet<const LambdaExpr *> &TaskLambdas;
+  llvm::DenseSet<const LambdaExpr *> HandedOff;
   BodyFacts &Out;
 };
 

@@ -193,6 +193,28 @@ void closerTask() {
     consume(r);
 }
 
+// The closer task started by a function template: its wait is the task's,
+// not the helper's.
+template <typename T> void closeWhenDone(csp::wait_group &wg, csp::chan<T> ch) {
+  csp::go([&wg, ch] {
+    wg.wait();
+    ch.close();
+  });
+}
+
+void closerTaskInTemplate() {
+  auto results = csp::make_chan<int>();
+  csp::wait_group wg;
+  wg.add(1);
+  csp::go([&wg, results] {
+    results.send(compute(1));
+    wg.done();
+  });
+  closeWhenDone(wg, results);
+  for (int r : results)
+    consume(r);
+}
+
 // A buffer with room for every result.
 void bufferFitsAll() {
   auto results = csp::make_chan<int>(4);

@@ -229,6 +229,32 @@ TEST(ConcurrencyModelTest, ADependentThreadInitializerIsNoTask) {
   EXPECT_TRUE(A.Model->spawns().empty());
 }
 
+TEST(ConcurrencyModelTest, ALambdaHandedToAnUnresolvedCallIsNotTheHelpers) {
+  // As written, the template's `csp::go(...)` is a dependent call: its
+  // lambda may run in a task, so its wait is not closeWhenDone's. g's call
+  // is summarized from the instantiation, which the model does not walk
+  // for spawns: the lambda handed to the spawn is not g's either. The
+  // immediately invoked lambda runs in the template itself.
+  Analysed A = analyse(R"cpp(
+    template <class T> void closeWhenDone(csp::wait_group &wg, T ch) {
+      csp::go([&wg, ch] { wg.wait(); });
+      [&wg] { wg.done(); }();
+    }
+    void g() { csp::wait_group wg; closeWhenDone(wg, 1); }
+  )cpp");
+  ASTContext &Ctx = A.AST->getASTContext();
+  const FunctionDecl *Helper = nullptr;
+  for (const Decl *D : Ctx.getTranslationUnitDecl()->decls())
+    if (const auto *T = dyn_cast<FunctionTemplateDecl>(D))
+      Helper = T->getTemplatedDecl();
+  ASSERT_TRUE(Helper);
+  const BodyFacts &H = A.Model->factsOf(Helper);
+  ASSERT_EQ(H.Ops.size(), 1u);
+  EXPECT_EQ(H.Ops[0].Kind, Role::WaitGroupDone);
+  for (const Op &O : A.Model->factsOf(function(Ctx, "g")).Ops)
+    EXPECT_NE(O.Kind, Role::WaitGroupWait);
+}
+
 TEST(ConcurrencyModelTest, AClassTemplatesMembersAreAnalysedAsInstantiated) {
   Analysed A = analyse(R"cpp(
     template <class T> struct Pool {
