@@ -51,8 +51,11 @@ const Stmt *statusTest(const Expr *Cond) {
 }
 
 /// The loop around \p R, a receive of \p Body, when only the close of the
-/// channel (or nothing) ends it and the receive runs on every iteration.
-const Stmt *receiveLoop(ConcurrencyModel &Model, const FunctionDecl *Body, const Op &R) {
+/// channel (or nothing) ends it and the receive runs on every iteration;
+/// \p Forever tells that nothing ends it.
+const Stmt *receiveLoop(ConcurrencyModel &Model, const FunctionDecl *Body, const Op &R,
+                        bool &Forever) {
+  Forever = false;
   if (R.Kind == Role::ChannelRange) {
     const Stmt *Inside = loopBody(R.Site);
     return loopExits(Inside).empty() && !continuesLoop(Inside) ? R.Site : nullptr;
@@ -71,8 +74,26 @@ const Stmt *receiveLoop(ConcurrencyModel &Model, const FunctionDecl *Body, const
         loopExits(loopBody(Loop)).empty())
       return Loop;
   }
-  return loopsForever(Loop, Model.astContext()) && alwaysRuns(Model, Body, R, Loop) ? Loop
-                                                                                    : nullptr;
+  Forever = loopsForever(Loop, Model.astContext()) && alwaysRuns(Model, Body, R, Loop);
+  return Forever ? Loop : nullptr;
+}
+
+/// Whether every iteration of \p Loop, which nothing ends, also waits for a
+/// value from a channel other than the one \p R receives from: that
+/// channel drives the loop, and the pass takes one value from R's and puts
+/// one back (state kept in a one-slot channel, a permit pool), which frees
+/// the slot its send needs.
+bool drivenByAnother(ConcurrencyModel &Model, const FunctionDecl *Body, const Stmt *Loop,
+                     const Op &R) {
+  ChannelHandle From = handleOf(R);
+  return llvm::any_of(Model.factsOf(Body).Ops, [&](const Op &O) {
+    if (!isReceive(O.Kind) || !Model.isWithin(O.Site, loopBody(Loop)))
+      return false;
+    ChannelHandle Other = handleOf(O);
+    const auto *Call = dyn_cast<CallExpr>(O.Site);
+    return Other.Known && !sameHandle(Other, From) && !Model.sameChannel(O.Object, R.Object) &&
+           !(Call && !O.Via && optionalCase(Model, Call)) && alwaysRuns(Model, Body, O, Loop);
+  });
 }
 
 /// Peels what passing a value on wraps around it: conversions and casts,
@@ -189,8 +210,9 @@ std::vector<FeedbackLoop> feedbackLoops(ConcurrencyModel &Model, const FunctionD
     if (!isReceive(R.Kind) || !Plain(R))
       continue;
     ChannelHandle From = handleOf(R);
-    const Stmt *Loop = From.Known ? receiveLoop(Model, Body, R) : nullptr;
-    if (!Loop)
+    bool Forever = false;
+    const Stmt *Loop = From.Known ? receiveLoop(Model, Body, R, Forever) : nullptr;
+    if (!Loop || (Forever && drivenByAnother(Model, Body, Loop, R)))
       continue;
     // A receive whose value is dropped takes a token (a semaphore's); a
     // send of the very value received gives back what was borrowed (an

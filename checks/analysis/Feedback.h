@@ -13,8 +13,9 @@
 //    same handle on every iteration with a send that waits, of something
 //    other than the value it took: such a loop turns every value it takes
 //    into new work in the same channel, so the channel never drains (a
-//    pool's loop that gives back the very value it borrowed, or a
-//    semaphore's that drops the token it takes, does not);
+//    pool's loop that gives back the very value it borrowed, a
+//    semaphore's that drops the token it takes, or a loop driven by
+//    another channel that keeps state in this one, does not);
 //  - whether code other than that loop's body, and the helpers it receives
 //    through, receives from the channel and could drain it;
 //  - the receive-only view type that would make the send fail to compile.
@@ -61,7 +62,10 @@ struct FeedbackLoop {
 /// `continue`, no maybe-run lambda between) with a send that waits. Not
 /// when the receive's value is dropped (a token taken from a semaphore), nor
 /// for a send of the very variable received (a resource given back to its
-/// pool): neither puts new work into the channel.
+/// pool): neither puts new work into the channel. Nor for a loop that
+/// nothing ends which also waits for another channel's value on every
+/// iteration: that channel drives it, and each pass puts one value back
+/// for the one it took (state in a one-slot channel, a permit pool).
 std::vector<FeedbackLoop> feedbackLoops(ConcurrencyModel &Model, const FunctionDecl *Body,
                                         BlockingFn Blocks);
 

@@ -364,6 +364,25 @@ void semaphore() {
   });
 }
 
+// A loop driven by another channel: each pass takes the one value kept in
+// `nextId` (or a permit) and puts one back into the slot it freed.
+void stateInAChannel() {
+  auto nextId = csp::make_chan<int>(1);
+  nextId.send(1000);
+  auto jobs = csp::make_chan<int>();
+  for (int i = 0; i < 3; ++i)
+    csp::go([jobs, nextId] {
+      for (;;) {
+        int job = jobs.recv();
+        int id = nextId.recv();
+        nextId.send(id + 1);
+        process(job + id);
+      }
+    });
+  for (int i = 0; i < 10; ++i)
+    jobs.send(i);
+}
+
 // The task owns its queue: it makes it, or it closes it.
 void ownQueue() {
   csp::go([] {

@@ -149,8 +149,17 @@ TEST(FeedbackTest, LoopsThatPutBackWhatTheyTake) {
     void borrows(q::Ch<int> c) { for (;;) { int v; v = c.recv(); use(v); c.send(static_cast<int &&>(v)); } }
     void token(q::Ch<int> c) { for (;;) { c.recv(); use(0); c.send(1); } }
     void lambdaHandler(q::Ch<int> c) { for (int v : c) { auto h = [&] { c.send(v + 1); }; use(0); } }
+    void state(q::Ch<int> jobs, q::Ch<int> s) { for (;;) { jobs.recv(); int v = s.recv(); s.send(v + 1); } }
+    void stateFirst(q::Ch<int> jobs, q::Ch<int> s) { for (;;) { int v = s.recv(); use(jobs.recv()); s.send(v + 1); } }
+    void drivenSometimes(q::Ch<int> c, q::Ch<int> d) {
+      for (;;) { int v = c.recv(); if (ok(v)) use(d.recv()); c.send(v + 1); }
+    }
+    void rangeWithState(q::Ch<int> c, q::Ch<int> s) {
+      for (int v : c) { int n = s.recv(); s.send(n + 1); c.send(v + n); }
+    }
   )cpp");
-  for (const char *Fn : {"range", "untilClosed", "forever", "statusCondition", "branchesBefore"}) {
+  for (const char *Fn : {"range", "untilClosed", "forever", "statusCondition", "branchesBefore",
+                         "drivenSometimes", "rangeWithState"}) {
     std::vector<FeedbackLoop> L = X.loops(X.fn(Fn));
     ASSERT_EQ(L.size(), 1u) << Fn;
     EXPECT_EQ(L[0].Send->Kind, Role::ChannelSend) << Fn;
@@ -159,7 +168,7 @@ TEST(FeedbackTest, LoopsThatPutBackWhatTheyTake) {
   }
   for (const char *Fn : {"onlySome", "continues", "wayOut", "condition", "other", "innerLoop",
                          "nonBlocking", "selectDefault", "view", "givesBack", "borrows", "token",
-                         "lambdaHandler"})
+                         "lambdaHandler", "state", "stateFirst"})
     EXPECT_TRUE(X.loops(X.fn(Fn)).empty()) << Fn;
 }
 
