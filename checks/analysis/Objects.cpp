@@ -191,6 +191,14 @@ ObjectPath objectOf(const Expr *E, Reach &How) {
       E = UO->getSubExpr();
       continue;
     }
+    // Written out, the conversion to a view is still the handle:
+    // `csp::send_chan<int>(ch)`, `static_cast<recv_chan<int>>(ch)`.
+    if (const auto *Cast = dyn_cast<ExplicitCastExpr>(E);
+        Cast && isa<CXXFunctionalCastExpr, CXXStaticCastExpr>(Cast) &&
+        Cast->getType()->isRecordType()) {
+      E = Cast->getSubExpr();
+      continue;
+    }
     // A copy of a handle, or a view of it (chan -> send_chan), is the same
     // object; a constructor from something else (`Mailbox<int> box(8)`)
     // makes a new one.

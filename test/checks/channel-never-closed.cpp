@@ -434,6 +434,19 @@ private:
   csp::chan<int> jobs_ = csp::make_chan<int>(8);
 };
 
+// The producer is given a view written out as a conversion; it closes it.
+void produceAndClose(csp::send_chan<int> out) {
+  out.send(1);
+  out.close();
+}
+
+void explicitViewArgument() {
+  auto ch = csp::make_chan<int>();
+  csp::go(produceAndClose, csp::send_chan<int>(ch));
+  for (int v : ch)
+    process(v);
+}
+
 // ---- An endless service: the stream has no last value to close after. ----
 
 // Issue 16, cpp-channel's examples/cmake-project: the only producer never

@@ -93,7 +93,12 @@ TEST(ObjectsTest, WrappersPassTheObjectOn) {
     void viaMove(csp::chan<int> ch) { csp::go(std::move(ch)); }
     void viaRef(csp::wait_group wg) { ref(std::ref(wg)); }
     void viaView(csp::chan<int> ch) { csp::recv_chan<int> r = ch; r.recv(); }
+    void take(csp::recv_chan<int>);
+    void viaCast(csp::chan<int> ch) { take(csp::recv_chan<int>(ch)); }
+    void viaStaticCast(csp::chan<int> ch) { take(static_cast<csp::recv_chan<int>>(ch)); }
   )cpp");
+  EXPECT_EQ(argumentOf(A, "viaCast", "take").spelling(), "ch");
+  EXPECT_EQ(argumentOf(A, "viaStaticCast", "take").spelling(), "ch");
   EXPECT_EQ(argumentOf(A, "viaAddress", "take").spelling(), "wg");
   EXPECT_EQ(argumentOf(A, "viaMove", "go").spelling(), "ch");
   EXPECT_EQ(argumentOf(A, "viaRef", "ref").spelling(), "wg");
