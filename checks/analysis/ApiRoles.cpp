@@ -241,9 +241,15 @@ std::string ApiRoles::receiveOnlyViewFor(const CXXRecordDecl *Channel) const {
 Role ApiRoles::spawnRoleOfType(const CXXRecordDecl *RD) const {
   if (!RD)
     return Role::None;
-  for (const CXXConstructorDecl *Ctor : RD->ctors())
-    if (Role R = roleOf(Ctor); isSpawn(R))
-      return R;
+  // ctors() leaves out constructor templates, and a type may have no other
+  // (a user's thread type with only `template <class F> Task(F f)`).
+  for (const Decl *D : RD->decls()) {
+    if (const auto *Template = dyn_cast<FunctionTemplateDecl>(D))
+      D = Template->getTemplatedDecl();
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(D))
+      if (Role R = roleOf(Ctor); isSpawn(R))
+        return R;
+  }
   return Role::None;
 }
 

@@ -533,6 +533,19 @@ void TaskLifetimes::computeEnds(Spawner &Info) {
           continue;
         EndAtJoin(MC, LoopVar, /*Element=*/!LoopVar);
       }
+      // Emptying the container destroys its handles, as its destructor
+      // does: `threads.clear()`, `threads = std::vector<std::jthread>()`.
+      for (const CXXMemberCallExpr *MC : Info.Calls.MemberCalls)
+        if (const CXXMethodDecl *M = MC->getMethodDecl();
+            M && M->getIdentifier() && M->getName() == "clear" &&
+            ConcurrencyModel::rootObject(MC->getImplicitObjectArgument()) == Container &&
+            isa<DeclRefExpr, MemberExpr>(ignoreWrappers(MC->getImplicitObjectArgument())))
+          G.endAt(HandleEnd, MC);
+      for (const CXXOperatorCallExpr *Op : Info.Calls.Assignments)
+        if (const Expr *Target = ignoreWrappers(Op->getArg(0));
+            isa<DeclRefExpr, MemberExpr>(Target) &&
+            ConcurrencyModel::rootObject(Target) == Container && !Model.isWithin(Site, Op))
+          G.endAt(HandleEnd, Op);
     }
     if (Group) {
       Holders[Group].push_back(SP);

@@ -9,7 +9,8 @@
 //    container of handles (a loop joining the container's elements, or an
 //    `if (t.joinable())` around the join, ends it on every way through);
 //  - the destructor of a joining handle (std::jthread, std::async's future)
-//    or of the local container holding it, and assigning over the handle;
+//    or of the local container holding it, emptying that container
+//    (`clear()`, an assignment over it), and assigning over the handle;
 //  - an error group's or pool's wait, for a task started by its member;
 //  - a wait on a wait group the task calls done on, and a receive from a
 //    channel the task sends on or closes: what the task did before that

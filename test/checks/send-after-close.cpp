@@ -305,6 +305,28 @@ void joinedByAHelper(csp::chan<int> out) {
   out.close();
 }
 
+// Clearing a container of std::jthreads joins them (their destructors run)
+// before the close: in a member function, where no local destructor does.
+class Fanout {
+public:
+  void run(csp::chan<int> out) {
+    for (int i = 0; i < 4; ++i)
+      workers_.emplace_back([out, i] { out.send(i); });
+    workers_.clear();
+    out.close();
+  }
+
+private:
+  std::vector<std::jthread> workers_;
+};
+
+void joinedByReassigning(csp::chan<int> out) {
+  std::vector<std::jthread> workers;
+  workers.emplace_back([out] { out.send(1); });
+  workers = std::vector<std::jthread>();
+  out.close();
+}
+
 // A helper that closes, and returns, on one branch only.
 void forward(csp::chan<int> out, const int *item) {
   if (!item) {

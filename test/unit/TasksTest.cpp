@@ -129,6 +129,21 @@ TEST(TasksTest, AJoinLoopOverTheContainerEndsEveryElement) {
   EXPECT_FALSE(runsAt(A, S, "f", "after"));
 }
 
+TEST(TasksTest, EmptyingTheContainerOfHandlesEndsThem) {
+  // after() runs before the vector's destructor: only the clear() or the
+  // assignment over it can end the tasks there.
+  Analysed A = model(R"cpp(
+    void f() { std::vector<std::jthread> ts; ts.emplace_back(work); use(); ts.clear(); after(); }
+    void g() { std::vector<std::jthread> ts; ts.emplace_back(work); use(); ts = {}; after(); }
+    void h() { std::vector<std::jthread> ts; ts.emplace_back(work); use(); ts.back().request_stop(); after(); }
+  )cpp");
+  for (llvm::StringRef Fn : {"f", "g"}) {
+    EXPECT_TRUE(runsAt(A, spawn(A, Fn), Fn, "use")) << Fn.str();
+    EXPECT_FALSE(runsAt(A, spawn(A, Fn), Fn, "after")) << Fn.str();
+  }
+  EXPECT_TRUE(runsAt(A, spawn(A, "h"), "h", "after"));
+}
+
 TEST(TasksTest, AHandleMovedIntoAnotherIsJoinedThroughIt) {
   Analysed A = model(R"cpp(
     void f() { std::thread t(work); std::thread u(std::move(t)); use(); u.join(); after(); }

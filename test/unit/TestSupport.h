@@ -38,7 +38,7 @@ class thread {
 public: thread(); template <class F, class... A> explicit thread(F &&, A &&...) {} thread(thread &&);
   thread &operator=(thread &&); ~thread(); void join(); void detach(); bool joinable() const;
 };
-class jthread { public: template <class F, class... A> explicit jthread(F &&, A &&...) {} ~jthread(); };
+class jthread { public: template <class F, class... A> explicit jthread(F &&, A &&...) {} ~jthread(); void request_stop(); };
 template <class T> class __basic_future { public: void wait() const; };
 template <class T> class future : public __basic_future<T> { public: future(future &&); ~future(); T get(); };
 template <class F, class... A> future<void> async(F &&, A &&...);
@@ -54,6 +54,7 @@ public: explicit unique_lock(M &); unique_lock(M &, defer_lock_t); ~unique_lock(
 template <class... M> class scoped_lock { public: explicit scoped_lock(M &...); ~scoped_lock(); };
 template <class T> class vector {
 public: template <class... A> void emplace_back(A &&...) {} void push_back(T &&); T *begin(); T *end(); ~vector();
+  void clear(); T &back(); vector &operator=(vector &&);
 };
 } }
 )cpp";
