@@ -226,15 +226,18 @@ Sends sendsOn(ConcurrencyModel &Model, const LocalChannel &C,
   return sendsOnImpl(Model, C, Spawns, Blocks, Own, Signal, /*Forwarding=*/true);
 }
 
-llvm::SmallVector<LocalChannel, 2> channelsSentOnBy(ConcurrencyModel &Model,
-                                                    llvm::ArrayRef<const SpawnSite *> Spawns) {
+namespace {
+
+llvm::SmallVector<LocalChannel, 2> channelsUsedBy(ConcurrencyModel &Model,
+                                                  llvm::ArrayRef<const SpawnSite *> Spawns,
+                                                  bool (*Wanted)(Role)) {
   llvm::SmallVector<LocalChannel, 2> Result;
   for (const SpawnSite *S : Spawns) {
     if (!S->Task)
       continue;
     Binding B = spawnBinding(*S);
     for (const Op &O : Model.factsOf(S->Task.Fn).Ops) {
-      if (O.Kind != Role::ChannelSend || !O.Path)
+      if (!Wanted(O.Kind) || !O.Path)
         continue;
       std::optional<Translated> T = translate(O.Path, B);
       if (!T || T->Path.rootKind() != ObjectPath::RootKind::Variable || !T->Path.members().empty())
@@ -247,6 +250,18 @@ llvm::SmallVector<LocalChannel, 2> channelsSentOnBy(ConcurrencyModel &Model,
     }
   }
   return Result;
+}
+
+} // namespace
+
+llvm::SmallVector<LocalChannel, 2> channelsSentOnBy(ConcurrencyModel &Model,
+                                                    llvm::ArrayRef<const SpawnSite *> Spawns) {
+  return channelsUsedBy(Model, Spawns, [](Role R) { return R == Role::ChannelSend; });
+}
+
+llvm::SmallVector<LocalChannel, 2> channelsReceivedBy(ConcurrencyModel &Model,
+                                                      llvm::ArrayRef<const SpawnSite *> Spawns) {
+  return channelsUsedBy(Model, Spawns, receives);
 }
 
 llvm::SmallVector<const SpawnSite *, 4> spawnsIn(ConcurrencyModel &Model,
@@ -276,6 +291,30 @@ Receives receivesOf(ConcurrencyModel &Model, const LocalChannel &C) {
     R.Elsewhere |= !Mine;
   }
   return R;
+}
+
+bool receivedOnlyBy(ConcurrencyModel &Model, const LocalChannel &C,
+                    llvm::ArrayRef<const SpawnSite *> Spawns) {
+  const ObjectPath Want = ObjectPath::variable(C.Var);
+  llvm::SmallVector<const Op *, 4> Theirs;
+  for (const SpawnSite *S : Spawns) {
+    if (!S->Task)
+      continue;
+    Binding B = spawnBinding(*S);
+    for (const Op &O : Model.factsOf(S->Task.Fn).Ops)
+      if (receives(O.Kind) && O.Path)
+        if (std::optional<Translated> T = translate(O.Path, B); T && T->Path == Want)
+          Theirs.push_back(&O);
+  }
+  if (Theirs.empty())
+    return false;
+  const FunctionDecl *Maker = C.Maker;
+  return llvm::all_of(C.Info->Ops, [&](const PlacedOp *P) {
+    return !receives(P->Operation.Kind) || P->Body == Maker ||
+           llvm::any_of(Theirs, [&](const Op *O) {
+             return O->Site == P->Operation.Site || (O->Via && O->Via == P->Body);
+           });
+  });
 }
 
 const Op *receivedBefore(ConcurrencyModel &Model, const LocalChannel &C, const Receives &R,

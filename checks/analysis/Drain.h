@@ -106,6 +106,11 @@ Sends sendsOn(ConcurrencyModel &Model, const LocalChannel &C,
 llvm::SmallVector<LocalChannel, 2> channelsSentOnBy(ConcurrencyModel &Model,
                                                     llvm::ArrayRef<const SpawnSite *> Spawns);
 
+/// The LocalChannels of their spawners that the tasks \p Spawns receive
+/// from, each once, in the order the receives are met.
+llvm::SmallVector<LocalChannel, 2> channelsReceivedBy(ConcurrencyModel &Model,
+                                                      llvm::ArrayRef<const SpawnSite *> Spawns);
+
 /// Whether \p N is surely more than \p Limit: an exact constant above it.
 inline bool surelyMoreThan(const Count &N, uint64_t Limit) {
   return N.K == Count::Kind::Constant && N.Exact && N.Value > Limit;
@@ -126,6 +131,11 @@ struct Receives {
 };
 
 Receives receivesOf(ConcurrencyModel &Model, const LocalChannel &C);
+
+/// Whether the tasks \p Spawns start receive from \p C, and every receive
+/// of it that is not the maker's own is theirs (or a helper's they call).
+bool receivedOnlyBy(ConcurrencyModel &Model, const LocalChannel &C,
+                    llvm::ArrayRef<const SpawnSite *> Spawns);
 
 /// One of \p R's own receives that can run in the maker before control
 /// reaches \p At (an operation site of the maker); a receive the maker's CFG

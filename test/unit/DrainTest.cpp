@@ -113,6 +113,29 @@ TEST(DrainTest, TheTasksSendsAreCountedPerRunOfTheMaker) {
   EXPECT_EQ(channelsSentOnBy(X.model(), Spawns).front().Var, C.Var);
 }
 
+TEST(DrainTest, TheChannelsAPoolReceivesFromAndWhetherOnlyItDoes) {
+  Fixture X(R"cpp(
+    void drain(csp::chan<int> in) { for (int v : in) use(v); }
+    void f() {
+      auto jobs = csp::make_chan<int>();
+      auto other = csp::make_chan<int>();
+      for (int i = 0; i < 3; ++i) csp::go([jobs] { drain(jobs); });
+      csp::go([other] { use(other.recv()); });
+      csp::go([other] { use(other.recv()); });
+    }
+  )cpp");
+  llvm::SmallVector<const SpawnSite *, 4> Spawns = spawnsIn(X.model(), X.F);
+  ASSERT_EQ(Spawns.size(), 3u);
+  llvm::ArrayRef<const SpawnSite *> Pool = llvm::ArrayRef(Spawns).take_front(1);
+  ASSERT_EQ(channelsReceivedBy(X.model(), Pool).size(), 1u);
+  EXPECT_EQ(channelsReceivedBy(X.model(), Pool).front().Var, X.var("jobs"));
+  EXPECT_TRUE(receivedOnlyBy(X.model(), X.channel("jobs"), Pool));
+  // The second receiver of `other` is not the first one's.
+  EXPECT_FALSE(receivedOnlyBy(X.model(), X.channel("other"), llvm::ArrayRef(Spawns).slice(1, 1)));
+  EXPECT_TRUE(receivedOnlyBy(X.model(), X.channel("other"), llvm::ArrayRef(Spawns).slice(1)));
+  EXPECT_FALSE(receivedOnlyBy(X.model(), X.channel("jobs"), llvm::ArrayRef(Spawns).slice(1)));
+}
+
 TEST(DrainTest, WorkersForwardAsManyValuesAsTheirJobsCarry) {
   Fixture X(R"cpp(
     void f() {
