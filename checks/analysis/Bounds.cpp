@@ -344,6 +344,7 @@ llvm::SmallVector<CountAtCall, 2> countAtCalls(ConcurrencyModel &Model, const Pa
     return Result;
   const FunctionDecl *Target = Fn->getCanonicalDecl();
   const unsigned Index = Param->getFunctionScopeIndex();
+  unsigned Refs = 0, CalleeRefs = 0;
   auto Callee = [](const Stmt *S) -> const FunctionDecl * {
     if (const auto *Call = dyn_cast<CallExpr>(S))
       return Call->getDirectCallee();
@@ -359,9 +360,18 @@ llvm::SmallVector<CountAtCall, 2> countAtCalls(ConcurrencyModel &Model, const Pa
       if (!S || isa<LambdaExpr>(S))
         continue;
       llvm::append_range(Work, S->children());
+      // A use other than a call (`csp::go(pool, n)`, a function pointer)
+      // passes arguments this walk does not see.
+      if (const auto *Ref = dyn_cast<DeclRefExpr>(S);
+          Ref && isa<FunctionDecl>(Ref->getDecl()) &&
+          cast<FunctionDecl>(Ref->getDecl())->getCanonicalDecl() == Target)
+        ++Refs;
       const FunctionDecl *FD = Callee(S);
       if (!FD || FD->getCanonicalDecl() != Target)
         continue;
+      if (const auto *Call = dyn_cast<CallExpr>(S);
+          Call && isa_and_nonnull<DeclRefExpr>(Call->getCallee()->IgnoreParenImpCasts()))
+        ++CalleeRefs;
       llvm::ArrayRef<const Expr *> Args = ConcurrencyModel::explicitArgs(S);
       if (Index >= Args.size())
         continue;
@@ -373,6 +383,8 @@ llvm::SmallVector<CountAtCall, 2> countAtCalls(ConcurrencyModel &Model, const Pa
       Result.push_back({S, Body, Args[Index], *F});
     }
   }
+  if (Refs > CalleeRefs)
+    Incomplete = true;
   return Result;
 }
 

@@ -78,7 +78,9 @@ struct CountAtCall {
 
 /// The arguments for \p Param that the calls of its function in the
 /// model's bodies pass, with the facts about each at its call. A call the
-/// facts cannot be computed for is left out with \p Incomplete set.
+/// facts cannot be computed for is left out with \p Incomplete set, which
+/// is also set when the function is used other than by calls (handed to a
+/// spawn, taken as a pointer): those uses pass what this cannot see.
 llvm::SmallVector<CountAtCall, 2> countAtCalls(ConcurrencyModel &Model, const ParmVarDecl *Param,
                                                const CountInputs &Inputs, bool &Incomplete);
 

@@ -377,6 +377,19 @@ void anotherReceiver(int n) {
   jobs.send(1);
 }
 
+// A helper started as a task with a constant: its caller is not a call.
+void spawnedPool(int n) {
+  auto jobs = csp::make_chan<int>();
+  for (int w = 0; w < n; ++w)
+    csp::go([jobs] {
+      for (int j : jobs)
+        consume(j);
+    });
+  jobs.send(1);
+  jobs.close();
+}
+void startsSpawnedPool() { csp::go(spawnedPool, 4); }
+
 // A class template whose count is checked.
 template <class T> class CheckedPool {
 public:

@@ -135,6 +135,16 @@ TEST(BoundsTest, CallersPassTheirCounts) {
   EXPECT_EQ(Calls[2].Facts.Origin.K, Kind::Input);
 }
 
+TEST(BoundsTest, AFunctionUsedOtherThanByCallsHasCallersNotSeen) {
+  Fixture X(R"cpp(void pool(int n) { use(n); }
+    void a() { csp::go(pool, 4); })cpp",
+            "pool");
+  bool Incomplete = false;
+  auto Calls = countAtCalls(*X.A.Model, X.F->getParamDecl(0), X.inputs(), Incomplete);
+  EXPECT_TRUE(Calls.empty());
+  EXPECT_TRUE(Incomplete);
+}
+
 TEST(BoundsTest, ALoopCountsUpToItsBound) {
   auto CountOf = [](llvm::StringRef Code) -> std::string {
     Fixture X(Code);
