@@ -224,6 +224,17 @@ bool BodyCFG::reaches(const Stmt *From, const Stmt *To,
   });
 }
 
+bool BodyCFG::reachedFromEntry(const Stmt *To, llvm::ArrayRef<CFGPosition> Avoid) const {
+  std::optional<CFGPosition> T = position(To);
+  if (!T || !Graph)
+    return false;
+  return searchCFG({&Graph->getEntry(), 0}, [&](CFGPosition P) {
+    if (P == *T)
+      return CFGScan::Found;
+    return llvm::is_contained(Avoid, P) ? CFGScan::Blocked : CFGScan::Through;
+  });
+}
+
 /// A guard made from a null pointer holds nothing, so its deleter never
 /// runs: `std::unique_ptr<T, D> g(nullptr, d)`.
 static bool holdsNothing(ASTContext &Ctx, const VarDecl *Guard) {

@@ -62,6 +62,10 @@ public:
   bool reaches(const Stmt *From, const Stmt *To,
                llvm::ArrayRef<CFGPosition> Avoid = {}) const;
 
+  /// Whether control can flow from the body's entry to \p To without
+  /// passing any of \p Avoid. False when \p To is not in the CFG.
+  bool reachedFromEntry(const Stmt *To, llvm::ArrayRef<CFGPosition> Avoid = {}) const;
+
 private:
   const CFG *Graph;
   llvm::DenseMap<const Stmt *, CFGPosition> Where;

@@ -1,5 +1,6 @@
 #include "analysis/Counts.h"
 
+#include "analysis/Accesses.h"
 #include "analysis/BodyFlow.h"
 #include "analysis/Loops.h"
 
@@ -250,10 +251,7 @@ Count total(ConcurrencyModel &Model, const FunctionDecl *Body, Role Kind,
       continue;
     if (O.Via || O.Path != Object)
       return Count::unknown(); // a helper's count, or part of a bigger object
-    std::optional<uint64_t> Each = Amount(O);
-    if (!Each)
-      return Count::unknown();
-    Sum = Sum.plus(timesRun(Model, Body, O.Site).times(Count::constant(*Each)));
+    Sum = Sum.plus(timesRun(Model, Body, O.Site).times(Amount(O)));
     if (!Sum.known())
       return Sum;
   }
@@ -262,23 +260,41 @@ Count total(ConcurrencyModel &Model, const FunctionDecl *Body, Role Kind,
 
 } // namespace
 
+Count countArgument(ASTContext &Ctx, const Expr *Arg) {
+  if (std::optional<int64_t> N = constantArgument(Ctx, Arg))
+    return *N < 0 ? Count::unknown() : Count::constant(uint64_t(*N));
+  if (!Arg || Arg->isValueDependent())
+    return Count::unknown();
+  const Expr *E = Arg->IgnoreImplicit()->IgnoreParenCasts();
+  // A container's size, by the standard containers' convention.
+  const Expr *Container = nullptr;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+    const CXXMethodDecl *M = MC->getMethodDecl();
+    if (M && M->getIdentifier() && M->getName() == "size" && MC->getNumArgs() == 0)
+      Container = MC->getImplicitObjectArgument();
+  } else if (const auto *CE = dyn_cast<CallExpr>(E)) {
+    const FunctionDecl *FD = CE->getDirectCallee();
+    if (FD && FD->isInStdNamespace() && FD->getIdentifier() &&
+        llvm::is_contained({"size", "ssize"}, FD->getName()) && CE->getNumArgs() == 1)
+      Container = CE->getArg(0);
+  }
+  if (ObjectPath C = Container ? objectOf(Container) : ObjectPath())
+    return Count::sizeOf(std::move(C));
+  return Count::unknown();
+}
+
 Count addTotal(ConcurrencyModel &Model, const FunctionDecl *Body, const ObjectPath &WG) {
   ASTContext &Ctx = Model.astContext();
-  return total(Model, Body, Role::WaitGroupAdd, WG, [&](const Op &O) -> std::optional<uint64_t> {
+  return total(Model, Body, Role::WaitGroupAdd, WG, [&](const Op &O) {
     llvm::ArrayRef<const Expr *> Args = ConcurrencyModel::explicitArgs(O.Site);
-    if (Args.empty())
-      return std::nullopt;
-    std::optional<int64_t> N = constantArgument(Ctx, Args.back());
-    if (!N || *N < 0)
-      return std::nullopt;
-    return uint64_t(*N);
+    return Args.empty() ? Count::unknown() : countArgument(Ctx, Args.back());
   });
 }
 
 Count sendsPerRun(ConcurrencyModel &Model, const FunctionDecl *Body,
                   const ObjectPath &Channel) {
   return total(Model, Body, Role::ChannelSend, Channel,
-               [](const Op &) -> std::optional<uint64_t> { return 1; });
+               [](const Op &) { return Count::constant(1); });
 }
 
 Count tasksStarted(ConcurrencyModel &Model, const FunctionDecl *Body) {
@@ -287,6 +303,202 @@ Count tasksStarted(ConcurrencyModel &Model, const FunctionDecl *Body) {
     if (S->Spawner == Body)
       Sum = Sum.plus(timesRun(Model, Body, S->Site));
   return Sum;
+}
+
+namespace {
+
+bool mentions(const Stmt *S, const ValueDecl *D) {
+  llvm::SmallVector<const Stmt *, 16> Work{S};
+  while (!Work.empty()) {
+    const Stmt *N = Work.pop_back_val();
+    if (!N)
+      continue;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(N); DRE && DRE->getDecl() == D)
+      return true;
+    if (const auto *ME = dyn_cast<MemberExpr>(N); ME && ME->getMemberDecl() == D)
+      return true;
+    llvm::append_range(Work, N->children());
+  }
+  return false;
+}
+
+/// Whether the task \p S names \p D: in its body, or in what its spawn
+/// gives it.
+bool taskNames(const SpawnSite &S, const ValueDecl *D) {
+  return mentions(S.Task.Fn->getBody(), D) ||
+         llvm::any_of(S.BoundArgs, [&](const Expr *A) { return A && mentions(A, D); }) ||
+         (ConcurrencyModel::taskObjectArgument(S) &&
+          mentions(ConcurrencyModel::taskObjectArgument(S), D));
+}
+
+} // namespace
+
+Count donesPerRun(ConcurrencyModel &Model, const SpawnSite &S, const ObjectPath &WG,
+                  DoneSites *Sites) {
+  if (Sites)
+    *Sites = DoneSites();
+  const ValueDecl *D = WG.decl();
+  if (!S.Task || !D)
+    return Count::unknown();
+  const FunctionDecl *Fn = S.Task.Fn;
+  const BodyFacts &Facts = Model.factsOf(Fn);
+  Binding B = spawnBinding(S);
+  llvm::SmallVector<const Op *, 2> Dones;
+  bool Waits = false;
+  for (const Op &O : Facts.Ops) {
+    if (O.Kind != Role::WaitGroupDone && O.Kind != Role::WaitGroupAdd &&
+        O.Kind != Role::WaitGroupWait)
+      continue;
+    std::optional<Translated> T = O.Path ? translate(O.Path, B) : std::nullopt;
+    bool Ours = T ? T->Path.overlaps(WG) : O.Object == D;
+    if (!Ours)
+      continue;
+    if (O.Kind == Role::WaitGroupWait) {
+      Waits = true;
+      continue;
+    }
+    if (O.Kind == Role::WaitGroupAdd || O.Via || !T || T->Path != WG)
+      return Count::unknown();
+    Dones.push_back(&O);
+    if (Sites)
+      Sites->Sites.push_back(O.Site);
+  }
+  // A task of its own that names the wait group may count on it.
+  for (const SpawnSite *Inner : Facts.Spawns)
+    if (mentions(Inner->Site, D) || (Inner->Task && taskNames(*Inner, D)))
+      return Count::unknown();
+  // A task that waits for the group (a closer) is not one it counts.
+  if (Dones.empty())
+    return taskNames(S, D) && !Waits ? Count::unknown() : Count::constant(0);
+
+  const BodyCFG &G = Model.flowGraphOf(Fn);
+  llvm::SmallVector<const Stmt *, 2> Anchors;
+  for (const Op *O : Dones) {
+    Placement P = place(Model, Fn, O->Site, &G);
+    if (!P.Runs || !P.Anchor)
+      return Count::unknown();
+    Anchors.push_back(P.Anchor);
+  }
+  bool Twice = false;
+  for (unsigned I = 0; I < Dones.size(); ++I)
+    for (unsigned J = 0; J < Dones.size(); ++J) {
+      if (!G.reaches(Anchors[I], Anchors[J]))
+        continue;
+      Twice = true;
+      // Reaching is a CFG path, which may not be the program's: report
+      // only a done that runs on every pass of its loop, or that always
+      // runs after the other.
+      bool Sure;
+      if (I == J) {
+        const Stmt *Loop = Model.enclosingLoop(Dones[I]->Site, Fn);
+        Sure = Loop && !place(Model, Fn, Dones[I]->Site, nullptr, Loop).Conditional;
+      } else {
+        Sure = alwaysRuns(Model, Fn, *Dones[J]);
+      }
+      if (Sure && Sites && !Sites->Again) {
+        Sites->Again = Dones[J]->Site;
+        Sites->InLoop = I == J;
+      }
+    }
+  if (Twice)
+    return Count::unknown();
+  llvm::SmallVector<CFGPosition, 2> Avoid;
+  for (const Stmt *A : Anchors)
+    Avoid.push_back(*G.position(A));
+  const CFG *Graph = G.graph();
+  CFGPosition Exit{&Graph->getExit(), 0};
+  bool Skips = searchCFG({&Graph->getEntry(), 0}, [&](CFGPosition P) {
+    if (P == Exit)
+      return CFGScan::Found;
+    return llvm::is_contained(Avoid, P) ? CFGScan::Blocked : CFGScan::Through;
+  });
+  return Count::constant(1, /*Exact=*/!Skips);
+}
+
+Count taskDones(ConcurrencyModel &Model, const FunctionDecl *Body, const ObjectPath &WG,
+                llvm::SmallVectorImpl<const SpawnSite *> *Tasks) {
+  const ValueDecl *D = WG.decl();
+  if (!D || !Body->hasBody())
+    return Count::unknown();
+  const BodyFacts &Facts = Model.factsOf(Body);
+  // The places Body may name the wait group: its own adds and waits, and
+  // the spawns it writes.
+  llvm::SmallVector<const Stmt *, 8> Accounted;
+  for (const Op &O : Facts.Ops) {
+    bool Ours = O.Path ? O.Path.overlaps(WG) : O.Object == D;
+    if (!Ours || (O.Kind != Role::WaitGroupAdd && O.Kind != Role::WaitGroupDone &&
+                  O.Kind != Role::WaitGroupWait))
+      continue;
+    if (O.Kind == Role::WaitGroupDone || O.Via)
+      return Count::unknown();
+    Accounted.push_back(O.Site);
+  }
+  for (const SpawnSite *S : Facts.Spawns) {
+    if (S->Spawner != Body) {
+      if (mentions(S->Site, D) || (S->Task && taskNames(*S, D)))
+        return Count::unknown();
+      continue;
+    }
+    Accounted.push_back(S->Site);
+  }
+  llvm::SmallVector<const Stmt *, 16> Work{Body->getBody()};
+  while (!Work.empty()) {
+    const Stmt *N = Work.pop_back_val();
+    if (!N || llvm::is_contained(Accounted, N))
+      continue;
+    if (const auto *L = dyn_cast<LambdaExpr>(N); L && Model.isTaskLambda(L))
+      continue;
+    const auto *DRE = dyn_cast<DeclRefExpr>(N);
+    const auto *ME = dyn_cast<MemberExpr>(N);
+    if ((DRE && DRE->getDecl() == D) || (ME && ME->getMemberDecl() == D))
+      return Count::unknown();
+    llvm::append_range(Work, N->children());
+  }
+
+  Count Sum = Count::constant(0);
+  for (const SpawnSite *S : Facts.Spawns) {
+    if (S->Spawner != Body)
+      continue;
+    Count Each = donesPerRun(Model, *S, WG);
+    if (Each.isConstant(0))
+      continue;
+    if (Tasks)
+      Tasks->push_back(S);
+    Sum = Sum.plus(timesRun(Model, Body, S->Site).times(Each));
+    if (!Sum.known())
+      return Sum;
+  }
+  return Sum;
+}
+
+const Stmt *skippedBy(ConcurrencyModel &Model, const FunctionDecl *Body, const Stmt *Site) {
+  const SourceManager &SM = Model.astContext().getSourceManager();
+  const Stmt *Child = Site;
+  for (const Stmt *P = Model.parentOf(Site); P && Child != Body->getBody();
+       Child = P, P = Model.parentOf(P)) {
+    if (isa<LambdaExpr>(P))
+      return nullptr;
+    if (const auto *If = dyn_cast<IfStmt>(P); If && (Child == If->getThen() || Child == If->getElse()))
+      return If;
+    if (const auto *Switch = dyn_cast<SwitchStmt>(P); Switch && Child == Switch->getBody())
+      return Switch;
+    if (const auto *Cond = dyn_cast<AbstractConditionalOperator>(P);
+        Cond && (Child == Cond->getTrueExpr() || Child == Cond->getFalseExpr()))
+      return Cond;
+    if (const auto *BO = dyn_cast<BinaryOperator>(P); BO && BO->isLogicalOp() && Child == BO->getRHS())
+      return BO;
+    const Stmt *LoopBody = loopBody(P);
+    if (!LoopBody || Child != LoopBody)
+      continue;
+    // No branch lies between: the statements before the site run first.
+    if (const ContinueStmt *C = continueOf(LoopBody);
+        C && SM.isBeforeInTranslationUnit(C->getBeginLoc(), Site->getBeginLoc()))
+      return C;
+    for (const Stmt *Exit : loopExits(LoopBody))
+      if (isa<BreakStmt>(Exit))
+        return Exit;
+  }
+  return nullptr;
 }
 
 } // namespace clang::tidy::csp

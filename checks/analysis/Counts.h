@@ -17,6 +17,8 @@
 
 #include "analysis/ConcurrencyModel.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <cstdint>
 #include <optional>
 
@@ -78,10 +80,56 @@ std::optional<int64_t> constantArgument(ASTContext &Ctx, const Expr *Arg);
 /// integer argument of a constructor that makes it (none: unknown).
 std::optional<uint64_t> channelCapacity(ASTContext &Ctx, const Expr *MadeAt);
 
+/// A number written as an argument: a constant, or a container's size
+/// (`v.size()`, `std::size(v)`, `std::ssize(v)`, through casts); unknown
+/// for anything else.
+Count countArgument(ASTContext &Ctx, const Expr *Arg);
+
 /// The total \p Body adds to the wait group \p WG per run: every `add(N)`
-/// on it with a constant N, times how often it runs; unknown when an add
-/// is not a constant or its count is unknown.
+/// on it with a constant N or a container's size (countArgument), times how
+/// often it runs; unknown when an add is anything else or its count is
+/// unknown.
 Count addTotal(ConcurrencyModel &Model, const FunctionDecl *Body, const ObjectPath &WG);
+
+/// Where a task calls done on a wait group.
+struct DoneSites {
+  /// Its done calls (or the calls to what runs them), in the task's body.
+  llvm::SmallVector<const Stmt *, 2> Sites;
+  /// A done that surely runs again on some path: one that runs on every
+  /// pass of its loop, or that always runs after another done may have run.
+  const Stmt *Again = nullptr;
+  /// Again runs on every pass of its loop (not after another done).
+  bool InLoop = false;
+};
+
+/// How many times one run of the task \p S starts calls `done` on the wait
+/// group \p WG, as its spawner names it: 0 when the task does not name it;
+/// exactly 1 when every path through the task calls it once; at most 1 when
+/// some path (an early `return`) calls it no time. Unknown when the task
+/// names the wait group but is not seen calling done (a guard's destructor,
+/// a helper), adds to it, hands it to a task of its own, or when some path
+/// may call done twice.
+Count donesPerRun(ConcurrencyModel &Model, const SpawnSite &S, const ObjectPath &WG,
+                  DoneSites *Sites = nullptr);
+
+/// The done calls on \p WG that the tasks \p Body starts make per run of
+/// Body: over the spawns written in Body, how often each runs times the
+/// task's donesPerRun. Unknown when one of those is, when Body calls done or
+/// a helper that adds or calls done, or when Body names the wait group
+/// anywhere but its own `add` and `wait` calls and the spawns of its tasks
+/// (a callback handed to a pool, a helper that starts a task, a pointer
+/// kept): a done may be out of sight. \p Tasks, if given, receives the
+/// spawns whose tasks call done on it.
+Count taskDones(ConcurrencyModel &Model, const FunctionDecl *Body, const ObjectPath &WG,
+                llvm::SmallVectorImpl<const SpawnSite *> *Tasks = nullptr);
+
+/// What can keep \p Site, a statement of \p Body, from running as often as
+/// the trip counts of its loops say: the innermost branch it is under (an
+/// `if`, a `switch`, `?:`, the right side of `&&`/`||`), else a `continue`
+/// before it or a `break` of a loop around it. Null when nothing can (a
+/// `return` or `throw` in the loop leaves the body too, so code after the
+/// loop does not run either), or when the site is inside a lambda.
+const Stmt *skippedBy(ConcurrencyModel &Model, const FunctionDecl *Body, const Stmt *Site);
 
 /// How many tasks \p Body starts per run, by the spawns written in it (not
 /// its helpers').

@@ -83,7 +83,7 @@ namespace {
 
 class ContinueFinder : public RecursiveASTVisitor<ContinueFinder> {
 public:
-  bool Found = false;
+  const ContinueStmt *Found = nullptr;
 
   bool TraverseLambdaExpr(LambdaExpr *) { return true; }
   bool TraverseTypeLoc(TypeLoc) { return true; }
@@ -91,20 +91,22 @@ public:
   bool TraverseWhileStmt(WhileStmt *) { return true; }
   bool TraverseDoStmt(DoStmt *) { return true; }
   bool TraverseCXXForRangeStmt(CXXForRangeStmt *) { return true; }
-  bool VisitContinueStmt(ContinueStmt *) {
-    Found = true;
+  bool VisitContinueStmt(ContinueStmt *C) {
+    Found = C;
     return false;
   }
 };
 
 } // namespace
 
-bool continuesLoop(const Stmt *S) {
+const ContinueStmt *continueOf(const Stmt *S) {
   ContinueFinder Finder;
   if (S)
     Finder.TraverseStmt(const_cast<Stmt *>(S));
   return Finder.Found;
 }
+
+bool continuesLoop(const Stmt *S) { return continueOf(S) != nullptr; }
 
 const Stmt *unconditionalLoopBody(const Stmt *Loop, ASTContext &Ctx) {
   if (!Loop || isa<CXXForRangeStmt>(Loop))

@@ -37,6 +37,8 @@ llvm::SmallVector<const Stmt *, 4> loopExits(const Stmt *S);
 /// iteration: one in a nested switch does, one in a nested loop or lambda
 /// does not.
 bool continuesLoop(const Stmt *S);
+/// The first such `continue`, in source order; null when there is none.
+const ContinueStmt *continueOf(const Stmt *S);
 
 /// The body of \p Loop when only the body can end it: it has no condition,
 /// or a constant true one; else null.

@@ -55,6 +55,25 @@ struct Fixture {
   }
 };
 
+TEST(LoopsTest, TheFirstContinueOfALoop) {
+  Fixture X(R"cpp(
+    void f(int n) {
+      for (int i = 0; i < n; ++i) {
+        for (int j = 0; j < n; ++j) if (more()) continue;
+        if (i == 1) continue;
+        if (i == 2) continue;
+        use(i);
+      }
+    }
+  )cpp");
+  const auto *Body = cast<CompoundStmt>(loopBody(X.loop()));
+  // The inner loop's continue is its own; the first of the outer one's is
+  // the `i == 1` one.
+  const auto *First = cast<IfStmt>(Body->body_begin()[1]);
+  EXPECT_EQ(continueOf(Body), First->getThen());
+  EXPECT_FALSE(continueOf(loopBody(Fixture("void f() { for (;;) { use(); break; } }").loop())));
+}
+
 TEST(LoopsTest, TheWaysOutOfALoop) {
   Fixture X(R"cpp(
     int f(int n) {
