@@ -47,7 +47,9 @@ struct Fixture {
 using Kind = CountOrigin::Kind;
 
 TEST(BoundsTest, AParameterComesFromTheCaller) {
-  CountFacts R = Fixture("void f(int n) { use(n); }").atUse();
+  // The fixture owns the AST the origin's declaration lives in.
+  Fixture F("void f(int n) { use(n); }");
+  CountFacts R = F.atUse();
   EXPECT_FALSE(R.AtLeastOne);
   EXPECT_EQ(R.Origin.K, Kind::Parameter);
   ASSERT_TRUE(R.Origin.Param);
