@@ -342,49 +342,24 @@ llvm::SmallVector<CountAtCall, 2> countAtCalls(ConcurrencyModel &Model, const Pa
   const auto *Fn = dyn_cast<FunctionDecl>(Param->getDeclContext());
   if (!Fn)
     return Result;
-  const FunctionDecl *Target = Fn->getCanonicalDecl();
   const unsigned Index = Param->getFunctionScopeIndex();
-  unsigned Refs = 0, CalleeRefs = 0;
-  auto Callee = [](const Stmt *S) -> const FunctionDecl * {
-    if (const auto *Call = dyn_cast<CallExpr>(S))
-      return Call->getDirectCallee();
-    if (const auto *Construct = dyn_cast<CXXConstructExpr>(S))
-      return Construct->getConstructor();
-    return nullptr;
-  };
-  for (const FunctionDecl *Body : Model.bodies()) {
-    // Each lambda is a body of its own.
-    llvm::SmallVector<const Stmt *, 32> Work{Body->getBody()};
-    while (!Work.empty()) {
-      const Stmt *S = Work.pop_back_val();
-      if (!S || isa<LambdaExpr>(S))
-        continue;
-      llvm::append_range(Work, S->children());
-      // A use other than a call (`csp::go(pool, n)`, a function pointer)
-      // passes arguments this walk does not see.
-      if (const auto *Ref = dyn_cast<DeclRefExpr>(S);
-          Ref && isa<FunctionDecl>(Ref->getDecl()) &&
-          cast<FunctionDecl>(Ref->getDecl())->getCanonicalDecl() == Target)
-        ++Refs;
-      const FunctionDecl *FD = Callee(S);
-      if (!FD || FD->getCanonicalDecl() != Target)
-        continue;
-      if (const auto *Call = dyn_cast<CallExpr>(S);
-          Call && isa_and_nonnull<DeclRefExpr>(Call->getCallee()->IgnoreParenImpCasts()))
-        ++CalleeRefs;
-      llvm::ArrayRef<const Expr *> Args = ConcurrencyModel::explicitArgs(S);
-      if (Index >= Args.size())
-        continue;
-      std::optional<CountFacts> F = countAt(Model, Body, Args[Index], S, Inputs);
-      if (!F) {
-        Incomplete = true;
-        continue;
-      }
-      Result.push_back({S, Body, Args[Index], *F});
+  for (const ConcurrencyModel::FunctionUse &Use : Model.usesOf(Fn)) {
+    // A use other than a call (`csp::go(pool, n)`, a function pointer)
+    // passes arguments this unit does not show.
+    if (!Use.Direct) {
+      Incomplete = true;
+      continue;
     }
+    llvm::ArrayRef<const Expr *> Args = ConcurrencyModel::explicitArgs(Use.Site);
+    if (Index >= Args.size())
+      continue;
+    std::optional<CountFacts> F = countAt(Model, Use.Body, Args[Index], Use.Site, Inputs);
+    if (!F) {
+      Incomplete = true;
+      continue;
+    }
+    Result.push_back({Use.Site, Use.Body, Args[Index], *F});
   }
-  if (Refs > CalleeRefs)
-    Incomplete = true;
   return Result;
 }
 

@@ -7,6 +7,7 @@
 
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 
 namespace clang::tidy::csp {
@@ -543,6 +544,39 @@ ConcurrencyModel::ConcurrencyModel(ASTContext &Ctx, ApiRoles Roles)
 }
 
 ConcurrencyModel::~ConcurrencyModel() = default;
+
+llvm::SmallVector<ConcurrencyModel::FunctionUse, 4>
+ConcurrencyModel::usesOf(const FunctionDecl *Fn) const {
+  llvm::SmallVector<FunctionUse, 4> Result;
+  const FunctionDecl *Target = Fn->getCanonicalDecl();
+  auto IsTarget = [&](const Decl *D) {
+    const auto *FD = dyn_cast_or_null<FunctionDecl>(D);
+    return FD && FD->getCanonicalDecl() == Target;
+  };
+  for (const FunctionDecl *Body : Bodies) {
+    // The name a direct call is written with is part of that call.
+    llvm::SmallPtrSet<const Stmt *, 4> CalleeNames;
+    // Each lambda is a body of its own.
+    llvm::SmallVector<const Stmt *, 32> Work{Body->getBody()};
+    while (!Work.empty()) {
+      const Stmt *S = Work.pop_back_val();
+      if (!S || isa<LambdaExpr>(S))
+        continue;
+      llvm::append_range(Work, S->children());
+      if (const auto *Call = dyn_cast<CallExpr>(S); Call && IsTarget(Call->getDirectCallee())) {
+        Result.push_back({S, Body, true});
+        CalleeNames.insert(Call->getCallee()->IgnoreParenImpCasts());
+      } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(S);
+                 Construct && IsTarget(Construct->getConstructor())) {
+        Result.push_back({S, Body, true});
+      } else if (const auto *Ref = dyn_cast<DeclRefExpr>(S);
+                 Ref && IsTarget(Ref->getDecl()) && !CalleeNames.contains(Ref)) {
+        Result.push_back({S, Body, false});
+      }
+    }
+  }
+  return Result;
+}
 
 bool ConcurrencyModel::resultIgnored(const Expr *E) const {
   const Stmt *Child = E;

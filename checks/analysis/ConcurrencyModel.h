@@ -135,6 +135,18 @@ public:
   /// Every function and lambda body outside system headers.
   const std::vector<const FunctionDecl *> &bodies() const { return Bodies; }
 
+  /// A place in one of bodies() that uses a function: a call or a
+  /// construction that runs it (Direct), or any other reference to it (its
+  /// address taken, handed to a spawn), through which it is called with
+  /// arguments this unit does not show.
+  struct FunctionUse {
+    const Stmt *Site;
+    const FunctionDecl *Body;
+    bool Direct;
+  };
+  /// Every use of \p Fn (any of its redeclarations) in bodies().
+  llvm::SmallVector<FunctionUse, 4> usesOf(const FunctionDecl *Fn) const;
+
   /// Every operation with a role written outside system headers.
   const std::vector<PlacedOp> &operations() const { return Operations; }
 

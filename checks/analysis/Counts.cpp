@@ -307,21 +307,6 @@ Count tasksStarted(ConcurrencyModel &Model, const FunctionDecl *Body) {
 
 namespace {
 
-bool mentions(const Stmt *S, const ValueDecl *D) {
-  llvm::SmallVector<const Stmt *, 16> Work{S};
-  while (!Work.empty()) {
-    const Stmt *N = Work.pop_back_val();
-    if (!N)
-      continue;
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(N); DRE && DRE->getDecl() == D)
-      return true;
-    if (const auto *ME = dyn_cast<MemberExpr>(N); ME && ME->getMemberDecl() == D)
-      return true;
-    llvm::append_range(Work, N->children());
-  }
-  return false;
-}
-
 /// Whether the task \p S names \p D: in its body, or in what its spawn
 /// gives it.
 bool taskNames(const SpawnSite &S, const ValueDecl *D) {

@@ -86,21 +86,10 @@ std::optional<LocalChannel> localChannel(ConcurrencyModel &Model, const ValueDec
 llvm::SmallVector<const CallExpr *, 2> droppedCalls(const ConcurrencyModel &Model,
                                                    const FunctionDecl *Fn) {
   llvm::SmallVector<const CallExpr *, 2> Result;
-  const FunctionDecl *Target = Fn->getCanonicalDecl();
-  for (const FunctionDecl *Body : Model.bodies()) {
-    // Each lambda is a body of its own.
-    llvm::SmallVector<const Stmt *, 32> Work{Body->getBody()};
-    while (!Work.empty()) {
-      const Stmt *S = Work.pop_back_val();
-      if (!S || isa<LambdaExpr>(S))
-        continue;
-      if (const auto *Call = dyn_cast<CallExpr>(S);
-          Call && Call->getDirectCallee() &&
-          Call->getDirectCallee()->getCanonicalDecl() == Target && Model.resultIgnored(Call))
-        Result.push_back(Call);
-      llvm::append_range(Work, S->children());
-    }
-  }
+  for (const ConcurrencyModel::FunctionUse &Use : Model.usesOf(Fn))
+    if (const auto *Call = dyn_cast<CallExpr>(Use.Site);
+        Call && Use.Direct && Model.resultIgnored(Call))
+      Result.push_back(Call);
   return Result;
 }
 

@@ -65,6 +65,21 @@ llvm::hash_code ObjectPath::hash() const {
                             llvm::hash_combine_range(Members.begin(), Members.end()));
 }
 
+bool mentions(const Stmt *S, const ValueDecl *D) {
+  llvm::SmallVector<const Stmt *, 16> Work{S};
+  while (!Work.empty()) {
+    const Stmt *N = Work.pop_back_val();
+    if (!N)
+      continue;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(N); DRE && DRE->getDecl() == D)
+      return true;
+    if (const auto *ME = dyn_cast<MemberExpr>(N); ME && ME->getMemberDecl() == D)
+      return true;
+    llvm::append_range(Work, N->children());
+  }
+  return false;
+}
+
 bool isTransparentStdFunction(const FunctionDecl *FD) {
   return FD && FD->isInStdNamespace() && FD->getIdentifier() &&
          llvm::is_contained({"move", "forward", "ref", "cref"}, FD->getName());

@@ -112,6 +112,11 @@ ObjectPath pointeeOf(const Expr *E, Reach &How);
 /// its object first.
 const Expr *roleObject(const CallExpr *CE);
 
+/// Whether \p S names \p D anywhere inside it: a variable by a reference,
+/// a member by a member access on any object. Coarse on purpose, for "may
+/// this code touch D at all" questions; objectOf tells which object.
+bool mentions(const Stmt *S, const ValueDecl *D);
+
 /// std::move, std::forward, std::ref and std::cref pass their argument on.
 bool isTransparentStdFunction(const FunctionDecl *FD);
 

@@ -233,21 +233,6 @@ bool lends(const Expr *Call, const Expr *Arg) {
   return false;
 }
 
-bool mentions(const Stmt *S, const ValueDecl *D) {
-  llvm::SmallVector<const Stmt *, 16> Work{S};
-  while (!Work.empty()) {
-    const Stmt *N = Work.pop_back_val();
-    if (!N)
-      continue;
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(N); DRE && DRE->getDecl() == D)
-      return true;
-    if (const auto *ME = dyn_cast<MemberExpr>(N); ME && ME->getMemberDecl() == D)
-      return true;
-    llvm::append_range(Work, N->children());
-  }
-  return false;
-}
-
 /// The object \p D, as the task \p S names it, as its spawner names it: a
 /// parameter of the task is the argument bound to it; anything else the
 /// task shares with its spawner is itself. Null for an argument that is no

@@ -89,6 +89,24 @@ TEST(ConcurrencyModelTest, HelpersActOnTheCallersArguments) {
   }
 }
 
+TEST(ConcurrencyModelTest, UsesOfAFunctionTellCallsFromOtherReferences) {
+  Analysed A = analyse(R"cpp(
+    void work(int n);
+    void direct() { work(1); }
+    void handed() { csp::go(work, 2); }
+    void pointer() { void (*p)(int) = &work; p(3); }
+  )cpp");
+  ASTContext &Ctx = A.AST->getASTContext();
+  auto Uses = A.Model->usesOf(function(Ctx, "work"));
+  std::map<std::string, std::vector<bool>> ByBody;
+  for (const ConcurrencyModel::FunctionUse &U : Uses)
+    ByBody[U.Body->getNameAsString()].push_back(U.Direct);
+  // The name a call is written with is part of that call, not another use.
+  EXPECT_EQ(ByBody["direct"], std::vector<bool>{true});
+  EXPECT_EQ(ByBody["handed"], std::vector<bool>{false});
+  EXPECT_EQ(ByBody["pointer"], std::vector<bool>{false});
+}
+
 TEST(ConcurrencyModelTest, RecursionTerminates) {
   Analysed A = analyse(R"cpp(
     void walk(int depth, csp::wait_group &wg) {
