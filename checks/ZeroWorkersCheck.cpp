@@ -108,26 +108,34 @@ void ZeroWorkersCheck::checkModel(ConcurrencyModel &Model) {
         // The spawner's own sends after the pool is started wait for a
         // worker when the buffer cannot hold them all.
         Sends Own = sendsOn(Model, C, {}, Blocks, /*Own=*/true);
-        const BodyCFG &G = Model.flowGraphOf(Body);
-        const Op *After = nullptr;
-        for (const SendSite &S : Own.Sites) {
-          const Stmt *Anchor = place(Model, Body, S.Send->Site, &G).Anchor;
-          if (Anchor && G.reaches(Loop, Anchor)) {
-            After = S.Send;
-            break;
-          }
-        }
         const uint64_t Cap = *C.Capacity;
-        if (!After || (Cap > 0 && !surelyMoreThan(Own.Total, Cap)))
+        if (Cap > 0 && !surelyMoreThan(Own.Total, Cap))
           continue;
         std::optional<CountFacts> AtLoop = countAt(Model, Body, Count, Loop, Inputs);
         if (!AtLoop || AtLoop->AtLeastOne || !AtLoop->Origin)
           continue;
-        std::optional<CountFacts> AtSend = countAt(Model, Body, Count, After->Site, Inputs);
-        if (!AtSend || AtSend->AtLeastOne)
-          continue;
         std::optional<Trace> T = traceOrigin(Model, AtLoop->Origin, Inputs);
         if (!T)
+          continue;
+        // A send that only runs under what chose the count (the flag that
+        // made it 0, the items whose absence did, the count itself) may
+        // never run when it is 0.
+        const auto Decided = decidedBy(Model, Body, Count, AtLoop->Origin);
+        const BodyCFG &G = Model.flowGraphOf(Body);
+        const Op *After = nullptr;
+        for (const SendSite &S : Own.Sites) {
+          const Stmt *Anchor = place(Model, Body, S.Send->Site, &G).Anchor;
+          if (!Anchor || !G.reaches(Loop, Anchor) ||
+              llvm::any_of(guardsOf(Model, Body, S.Send->Site),
+                           [&](const ValueDecl *D) { return llvm::is_contained(Decided, D); }))
+            continue;
+          std::optional<CountFacts> AtSend = countAt(Model, Body, Count, S.Send->Site, Inputs);
+          if (AtSend && !AtSend->AtLeastOne) {
+            After = S.Send;
+            break;
+          }
+        }
+        if (!After)
           continue;
         Reported.insert(Loc);
         diag(Loc, "the pool's worker count can be 0 (%select{it is 0 on some path|it comes "

@@ -17,7 +17,21 @@ bool sameFacts(const CountFacts &A, const CountFacts &B) {
 /// that is not listed has the value it had on entry.
 struct CountState {
   llvm::SmallVector<std::pair<ObjectPath, CountFacts>, 4> Known;
+  /// Objects a test the analysis cannot see into has judged (`valid(n)`,
+  /// `cfg.valid()`, a helper that throws): they and their members are
+  /// taken to be at least 1 until written again.
+  llvm::SmallVector<ObjectPath, 2> Validated;
 
+  bool validated(const ObjectPath &P) const {
+    return llvm::any_of(Validated, [&](const ObjectPath &V) { return P.startsWith(V); });
+  }
+  void validate(const ObjectPath &P) {
+    for (auto &[Path, F] : Known)
+      if (Path.startsWith(P))
+        F = {true, {}};
+    if (!llvm::is_contained(Validated, P))
+      Validated.push_back(P);
+  }
   const CountFacts *find(const ObjectPath &P) const {
     for (const auto &[Path, F] : Known)
       if (Path == P)
@@ -35,7 +49,8 @@ struct CountState {
     Known.push_back({P, F});
   }
   bool operator==(const CountState &O) const {
-    if (Known.size() != O.Known.size())
+    if (Known.size() != O.Known.size() || Validated.size() != O.Validated.size() ||
+        !llvm::all_of(Validated, [&](const ObjectPath &V) { return llvm::is_contained(O.Validated, V); }))
       return false;
     for (const auto &[Path, F] : Known) {
       const CountFacts *G = O.find(Path);
@@ -46,8 +61,11 @@ struct CountState {
   }
 };
 
-/// Casts, parentheses, temporaries and one-argument constructions (a
-/// `std::string` made from a `char *`) keep where a value comes from.
+/// Casts, parentheses, temporaries, copies and the standard library's
+/// one-argument constructions (a `std::string` made from a `char *`, its
+/// allocator left to the default) keep
+/// where a value comes from; a user's own constructor may check or clamp
+/// what it is given.
 const Expr *strip(const Expr *E) {
   while (E) {
     const Expr *Next = E->IgnoreParenImpCasts();
@@ -60,7 +78,11 @@ const Expr *strip(const Expr *E) {
     else if (const auto *W = dyn_cast<ExprWithCleanups>(Next))
       Next = W->getSubExpr();
     else if (const auto *CE = dyn_cast<CXXConstructExpr>(Next);
-             CE && CE->getNumArgs() == 1 && !isa<CXXTemporaryObjectExpr>(CE))
+             CE && CE->getNumArgs() >= 1 && !isa<CXXTemporaryObjectExpr>(CE) &&
+             llvm::all_of(llvm::drop_begin(CE->arguments()),
+                          [](const Expr *A) { return isa<CXXDefaultArgExpr>(A); }) &&
+             (CE->getConstructor()->isCopyOrMoveConstructor() ||
+              CE->getConstructor()->getParent()->isInStdNamespace()))
       Next = CE->getArg(0);
     if (Next == E)
       return E;
@@ -103,6 +125,9 @@ public:
       Merge(KV.first);
     for (const auto &KV : B.Known)
       Merge(KV.first);
+    for (const ObjectPath &V : A.Validated)
+      if (llvm::is_contained(B.Validated, V))
+        Out.Validated.push_back(V);
     return Out;
   }
 
@@ -236,9 +261,50 @@ public:
     // `if (n)`: an integer tested for being non-zero.
     if (Truth && isa<DeclRefExpr, MemberExpr>(C) && C->getType()->isIntegerType())
       mark(C, S);
+    // `if (!valid(n)) return;`, `if (!cfg.valid())`: a test of its own,
+    // which this does not read; whichever way it went, the code chose
+    // what to do with the value, so it is not said to be unchecked.
+    if (const auto *Call = dyn_cast<CallExpr>(C))
+      validateArguments(Call, S);
   }
 
 private:
+  /// The objects \p Call is handed: its arguments and its object.
+  void validateArguments(const CallExpr *Call, State &S) const {
+    llvm::SmallVector<const Expr *, 4> Handed(ConcurrencyModel::explicitArgs(Call));
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
+      Handed.push_back(MC->getImplicitObjectArgument());
+    for (const Expr *A : Handed)
+      if (const Expr *E = strip(A); E && isa<DeclRefExpr, MemberExpr>(E))
+        if (ObjectPath P = objectOf(E))
+          S.validate(P);
+  }
+
+  /// Whether \p FD's own body throws or calls a function that does not
+  /// return: a `require_positive(n)` that rejects what it is handed. Not a
+  /// library's: `std::clamp`'s assertion about its bounds, `std::stoi`'s
+  /// exception for text that is no number, judge nothing the caller meant.
+  bool rejects(const FunctionDecl *FD) const {
+    const FunctionDecl *Def = nullptr;
+    if (!FD || !FD->hasBody(Def) || Ctx.getSourceManager().isInSystemHeader(Def->getLocation()))
+      return false;
+    auto [It, New] = Rejects.try_emplace(Def, false);
+    if (!New)
+      return It->second;
+    llvm::SmallVector<const Stmt *, 32> Work{Def->getBody()};
+    while (!Work.empty()) {
+      const Stmt *St = Work.pop_back_val();
+      if (!St || isa<LambdaExpr>(St))
+        continue;
+      const auto *Call = dyn_cast<CallExpr>(St);
+      const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+      if (isa<CXXThrowExpr>(St) || (Callee && Callee->isNoReturn()))
+        return Rejects[Def] = true;
+      llvm::append_range(Work, St->children());
+    }
+    return false;
+  }
+
   void mark(const Expr *E, State &S) const {
     if (!isa<DeclRefExpr, MemberExpr>(strip(E)))
       return;
@@ -253,6 +319,8 @@ private:
   CountFacts lookup(const ObjectPath &P, const State &S) const {
     if (const CountFacts *F = S.find(P))
       return *F;
+    if (S.validated(P))
+      return {true, {}};
     // On entry a parameter (or a member of one) holds what a caller gave.
     if (P.rootKind() == ObjectPath::RootKind::Variable)
       if (const auto *Param = dyn_cast<ParmVarDecl>(P.root());
@@ -292,6 +360,8 @@ private:
     } else if (const auto *Call = dyn_cast<CallExpr>(Root)) {
       const FunctionDecl *FD = Call->getDirectCallee();
       llvm::ArrayRef<const Expr *> Args = ConcurrencyModel::explicitArgs(Call);
+      if (rejects(FD))
+        validateArguments(Call, S);
       for (unsigned K = 0; K < Args.size(); ++K) {
         if (!Args[K]->isGLValue())
           continue;
@@ -312,6 +382,7 @@ private:
   ASTContext &Ctx;
   const FunctionDecl *Body;
   const CountInputs &Inputs;
+  mutable llvm::DenseMap<const FunctionDecl *, bool> Rejects;
 };
 
 } // namespace
@@ -361,6 +432,79 @@ llvm::SmallVector<CountAtCall, 2> countAtCalls(ConcurrencyModel &Model, const Pa
     Result.push_back({Use.Site, Use.Body, Args[Index], *F});
   }
   return Result;
+}
+
+namespace {
+
+/// The variables and members \p S reads, outside lambdas.
+void readsOf(const Stmt *S, llvm::SmallVectorImpl<const ValueDecl *> &Out) {
+  llvm::SmallVector<const Stmt *, 16> Work{S};
+  while (!Work.empty()) {
+    const Stmt *St = Work.pop_back_val();
+    if (!St || isa<LambdaExpr>(St))
+      continue;
+    const ValueDecl *D = nullptr;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(St))
+      D = dyn_cast<VarDecl>(Ref->getDecl());
+    else if (const auto *ME = dyn_cast<MemberExpr>(St))
+      D = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    if (D && !llvm::is_contained(Out, D))
+      Out.push_back(D);
+    llvm::append_range(Work, St->children());
+  }
+}
+
+} // namespace
+
+llvm::SmallVector<const ValueDecl *, 4> guardsOf(ConcurrencyModel &Model, const FunctionDecl *Body,
+                                                 const Stmt *Site) {
+  llvm::SmallVector<const ValueDecl *, 4> Out;
+  const Stmt *Root = Body->getBody();
+  for (const Stmt *C = Site, *P = Model.parentOf(Site); P && C != Root && !isa<LambdaExpr>(P);
+       C = P, P = Model.parentOf(P)) {
+    if (const auto *If = dyn_cast<IfStmt>(P); If && C != If->getCond())
+      readsOf(If->getCond(), Out);
+    else if (const auto *CO = dyn_cast<AbstractConditionalOperator>(P); CO && C != CO->getCond())
+      readsOf(CO->getCond(), Out);
+    else if (const auto *BO = dyn_cast<BinaryOperator>(P); BO && BO->isLogicalOp() && C == BO->getRHS())
+      readsOf(BO->getLHS(), Out);
+    else if (const auto *For = dyn_cast<ForStmt>(P); For && C == For->getBody())
+      readsOf(For->getCond(), Out);
+    else if (const auto *While = dyn_cast<WhileStmt>(P); While && C == While->getBody())
+      readsOf(While->getCond(), Out);
+    else if (const auto *Range = dyn_cast<CXXForRangeStmt>(P); Range && C == Range->getBody())
+      readsOf(Range->getRangeInit(), Out);
+  }
+  return Out;
+}
+
+llvm::SmallVector<const ValueDecl *, 4> decidedBy(ConcurrencyModel &Model, const FunctionDecl *Body,
+                                                  const Expr *Count, const CountOrigin &Origin) {
+  llvm::SmallVector<const ValueDecl *, 4> Out;
+  auto Add = [&](llvm::ArrayRef<const ValueDecl *> Ds) {
+    for (const ValueDecl *D : Ds)
+      if (!llvm::is_contained(Out, D))
+        Out.push_back(D);
+  };
+  if (Origin.Source)
+    Add(guardsOf(Model, Body, Origin.Source));
+  const auto *Ref = dyn_cast<DeclRefExpr>(strip(Count));
+  const auto *V = Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+  if (!V)
+    return Out;
+  Add(V);
+  llvm::SmallVector<const Stmt *, 32> Work{Body->getBody()};
+  while (!Work.empty()) {
+    const Stmt *St = Work.pop_back_val();
+    if (!St || isa<LambdaExpr>(St))
+      continue;
+    llvm::append_range(Work, St->children());
+    const auto *BO = dyn_cast<BinaryOperator>(St);
+    const auto *LHS = BO && BO->isAssignmentOp() ? dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenImpCasts()) : nullptr;
+    if (LHS && LHS->getDecl() == V)
+      Add(guardsOf(Model, Body, BO));
+  }
+  return Out;
 }
 
 namespace {

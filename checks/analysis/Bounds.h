@@ -8,7 +8,9 @@
 //    clamp (`std::max(1, n)`, `std::clamp(n, 1, hi)`, `n < 1 ? 1 : n`), a
 //    branch that leaves when it is not (`if (n < 1) return;`, `throw`,
 //    `assert(n > 0)`, a loop's `continue`/`break` under the test), an
-//    assignment of such a value;
+//    assignment of such a value, or a test this cannot read (a condition
+//    calling `valid(n)` or `cfg.valid()`, a project function handed the
+//    count that can throw): the code looked at the value;
 //  - where some path's value may come from that can be 0: the constant 0,
 //    a parameter of the body (or a member of one: a configuration struct),
 //    or input (a call the caller names, such as `std::getenv`, maybe through
@@ -83,6 +85,20 @@ struct CountAtCall {
 /// spawn, taken as a pointer): those uses pass what this cannot see.
 llvm::SmallVector<CountAtCall, 2> countAtCalls(ConcurrencyModel &Model, const ParmVarDecl *Param,
                                                const CountInputs &Inputs, bool &Incomplete);
+
+/// The variables and members whose values decide whether \p Site, a
+/// statement of \p Body, runs: those the conditions of the `if`s, `?:`s,
+/// `&&`/`||` and loops around it read (a range loop's range).
+llvm::SmallVector<const ValueDecl *, 4> guardsOf(ConcurrencyModel &Model, const FunctionDecl *Body,
+                                                 const Stmt *Site);
+
+/// The variables and members whose values choose the count \p Count has in
+/// \p Body: its own variable, the guards of the 0 \p Origin found, and of
+/// every assignment to the variable. Work that only runs under one of them
+/// (`if (parallel)` where `n = parallel ? 4 : 0`, a loop over the items
+/// whose emptiness made n 0) may run only when the count is not 0.
+llvm::SmallVector<const ValueDecl *, 4> decidedBy(ConcurrencyModel &Model, const FunctionDecl *Body,
+                                                  const Expr *Count, const CountOrigin &Origin);
 
 /// The number of times \p Loop's body runs, as an expression, when it
 /// counts up from 0 to it (`for (int i = 0; i < n; ++i)`, `i != n`,

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <future>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -437,5 +438,167 @@ void hardware() {
         consume(j);
     });
   jobs.send(1);
+  jobs.close();
+}
+
+// A test the analysis cannot read: a predicate helper, a member predicate of
+// the configuration, a helper that throws. Whichever way it went, the code
+// looked at the count.
+static bool validWorkers(int n) { return n >= 1 && n <= 256; }
+void validatedByHelper(const std::vector<int> &items) {
+  const char *s = std::getenv("WORKERS");
+  int n = s ? std::atoi(s) : 4;
+  if (!validWorkers(n))
+    return;
+  auto jobs = csp::make_chan<int>();
+  for (int w = 0; w < n; ++w)
+    csp::go([jobs] {
+      for (int j : jobs)
+        consume(j);
+    });
+  for (int x : items)
+    jobs.send(x);
+  jobs.close();
+}
+static void requirePositive(int v) {
+  if (v < 1)
+    throw std::invalid_argument("need a worker");
+}
+void validatedByThrowingHelper(const std::vector<int> &items) {
+  const char *s = std::getenv("WORKERS");
+  int n = s ? std::atoi(s) : 0;
+  requirePositive(n);
+  auto jobs = csp::make_chan<int>();
+  for (int w = 0; w < n; ++w)
+    csp::go([jobs] {
+      for (int j : jobs)
+        consume(j);
+    });
+  for (int x : items)
+    jobs.send(x);
+  jobs.close();
+}
+struct PoolConfig {
+  int workers = 0;
+  bool valid() const { return workers >= 1; }
+};
+static void configuredPool(int n, const std::vector<int> &items) {
+  auto jobs = csp::make_chan<int>();
+  for (int w = 0; w < n; ++w)
+    csp::go([jobs] {
+      for (int j : jobs)
+        consume(j);
+    });
+  for (int x : items)
+    jobs.send(x);
+  jobs.close();
+}
+int validatedConfig() {
+  PoolConfig cfg;
+  const char *s = std::getenv("WORKERS");
+  cfg.workers = s ? std::atoi(s) : 0;
+  if (!cfg.valid())
+    return 1;
+  configuredPool(cfg.workers, {1, 2, 3});
+  return 0;
+}
+
+// A value type whose constructor clamps: its member is not the raw input.
+struct PoolSize {
+  explicit PoolSize(int v) : value(v < 1 ? 1 : v) {}
+  int value;
+};
+static void sizedPool(PoolSize size) {
+  int n = size.value;
+  auto jobs = csp::make_chan<int>();
+  for (int w = 0; w < n; ++w)
+    csp::go([jobs] {
+      for (int j : jobs)
+        consume(j);
+    });
+  jobs.send(1);
+  jobs.close();
+}
+void startsSizedPool() {
+  const char *s = std::getenv("W");
+  sizedPool(PoolSize(s ? std::atoi(s) : 0));
+}
+
+// The count is 0 only where there is no work: the sends run under what
+// chose it (the items whose absence made it 0, the flag that did, the count
+// itself).
+void noItemsNoWorkers(const std::vector<int> &items) {
+  int n = items.empty() ? 0 : 4;
+  auto jobs = csp::make_chan<int>();
+  for (int w = 0; w < n; ++w)
+    csp::go([jobs] {
+      for (int j : jobs)
+        consume(j);
+    });
+  for (int x : items)
+    jobs.send(x);
+  jobs.close();
+}
+void sameFlag(bool parallel, const std::vector<int> &items) {
+  int n = 0;
+  if (parallel)
+    n = 4;
+  auto jobs = csp::make_chan<int>();
+  for (int w = 0; w < n; ++w)
+    csp::go([jobs] {
+      for (int j : jobs)
+        consume(j);
+    });
+  if (parallel) {
+    for (int x : items)
+      jobs.send(x);
+  } else {
+    for (int x : items)
+      consume(x);
+  }
+  jobs.close();
+}
+void onePerWorker(int n) {
+  auto jobs = csp::make_chan<int>();
+  for (int w = 0; w < n; ++w)
+    csp::go([jobs] { consume(jobs.recv()); });
+  for (int i = 0; i < n; ++i)
+    jobs.send(i);
+}
+
+// ===== A positive that the correlation above must keep =====
+
+// The flag that makes the count 0 does not guard the sends.
+void unrelatedFlag(bool parallel, const std::vector<int> &items) {
+  int n = parallel ? 4 : 0;
+  auto jobs = csp::make_chan<int>();
+  for (int w = 0; w < n; ++w)
+  // CHECK-MESSAGES: :[[@LINE-1]]:23: warning: the pool's worker count can be 0 (it is 0 on some path and is not checked to be at least 1): with no worker, a send on unbuffered channel 'jobs' blocks forever [csp-zero-workers]
+  // CHECK-MESSAGES: :[[@LINE-4]]:26: note: the count is 0 here
+  // CHECK-MESSAGES: :[[@LINE+6]]:5: note: the work is sent here
+    csp::go([jobs] {
+      for (int j : jobs)
+        consume(j);
+    });
+  for (int x : items)
+    jobs.send(x);
+  jobs.close();
+}
+
+// Input converted through a std::string is still input.
+void throughString() {
+  const char *s = std::getenv("WORKERS");
+  int n = std::stoi(std::string(s ? s : "0"));
+  auto jobs = csp::make_chan<int>();
+  for (int w = 0; w < n; ++w)
+  // CHECK-MESSAGES: :[[@LINE-1]]:23: warning: the pool's worker count can be 0 (it comes from input and is not checked to be at least 1): with no worker, a send on unbuffered channel 'jobs' blocks forever [csp-zero-workers]
+  // CHECK-MESSAGES: :[[@LINE-5]]:19: note: the count is read here; check that it is at least 1 before starting the pool, or clamp it with std::max
+  // CHECK-MESSAGES: :[[@LINE+6]]:5: note: the work is sent here
+    csp::go([jobs] {
+      for (int j : jobs)
+        consume(j);
+    });
+  for (int x = 0; x < 3; ++x)
+    jobs.send(x);
   jobs.close();
 }

@@ -68,6 +68,15 @@ TEST(BoundsTest, AnEnvironmentVariableIsInputThroughConversionsAndLocals) {
   EXPECT_EQ(R.Origin.K, Kind::Input);
 }
 
+TEST(BoundsTest, AStandardStringKeepsWhereItsTextCameFrom) {
+  CountFacts R = Fixture(R"cpp(namespace std { struct allocator {};
+    struct string { string(const char *, const allocator & = allocator()); };
+    int atoi(const string &); }
+    void f() { const char *s = getenv("N"); int n = std::atoi(std::string(s ? s : "0")); use(n); })cpp")
+                     .atUse();
+  EXPECT_EQ(R.Origin.K, Kind::Input);
+}
+
 TEST(BoundsTest, AZeroOnOnePathIsSeen) {
   CountFacts R = Fixture("void f(bool b) { int n = 4; if (b) n = 0; use(n); }").atUse();
   EXPECT_FALSE(R.AtLeastOne);
@@ -145,6 +154,49 @@ TEST(BoundsTest, AFunctionUsedOtherThanByCallsHasCallersNotSeen) {
   auto Calls = countAtCalls(*X.A.Model, X.F->getParamDecl(0), X.inputs(), Incomplete);
   EXPECT_TRUE(Calls.empty());
   EXPECT_TRUE(Incomplete);
+}
+
+TEST(BoundsTest, ATestTheAnalysisCannotReadChecksWhatItIsHanded) {
+  const char *Helpers = R"cpp(bool valid(int); struct Cfg { int w; bool ok() const; };
+    void require(int v) { if (v < 1) throw 1; } void log(int);
+    struct Size { explicit Size(int v) : value(v < 1 ? 1 : v) {} int value; };)cpp";
+  auto At = [&](llvm::StringRef Code) { return Fixture(std::string(Helpers) + Code.str()).atUse(); };
+  EXPECT_TRUE(At("void f(int n) { if (!valid(n)) return; use(n); }").AtLeastOne);
+  EXPECT_TRUE(At("void f(Cfg c) { if (!c.ok()) return; use(c.w); }").AtLeastOne);
+  EXPECT_TRUE(At("void f(int n) { require(n); use(n); }").AtLeastOne);
+  // A call that cannot reject its argument checks nothing, and a write
+  // after the test is a new value.
+  EXPECT_EQ(At("void f(int n) { log(n); use(n); }").Origin.K, Kind::Parameter);
+  EXPECT_EQ(At("void f(int n) { if (!valid(n)) return; n = 0; use(n); }").Origin.K, Kind::Zero);
+  // A user's constructor may clamp what it is given.
+  Fixture X(std::string(Helpers) + "void g(Size s) { use(s.value); } void h() { g(Size(0)); }", "g");
+  bool Incomplete = false;
+  auto Calls = countAtCalls(*X.A.Model, X.F->getParamDecl(0), X.inputs(), Incomplete);
+  ASSERT_EQ(Calls.size(), 1u);
+  EXPECT_FALSE(Calls[0].Facts.Origin);
+}
+
+TEST(BoundsTest, WhatDecidesACountAndWhetherASiteRuns) {
+  Fixture X(R"cpp(void f(bool b, int k) {
+    int n = 0;
+    if (b) n = 4;
+    for (int i = 0; i < k; ++i)
+      if (b) use(n);
+  })cpp");
+  const CallExpr *Use = callTo(X.F->getBody(), "use");
+  ASSERT_TRUE(Use);
+  auto Names = [](llvm::ArrayRef<const ValueDecl *> Ds) {
+    std::vector<std::string> Out;
+    for (const ValueDecl *D : Ds)
+      Out.push_back(D->getNameAsString());
+    llvm::sort(Out);
+    return Out;
+  };
+  EXPECT_EQ(Names(guardsOf(*X.A.Model, X.F, Use)), (std::vector<std::string>{"b", "i", "k"}));
+  const Expr *N = Use->getArg(0);
+  CountFacts R = X.atUse();
+  EXPECT_EQ(R.Origin.K, Kind::Zero);
+  EXPECT_EQ(Names(decidedBy(*X.A.Model, X.F, N, R.Origin)), (std::vector<std::string>{"b", "n"}));
 }
 
 TEST(BoundsTest, ALoopCountsUpToItsBound) {
