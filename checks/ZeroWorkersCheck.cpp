@@ -129,13 +129,15 @@ void ZeroWorkersCheck::checkModel(ConcurrencyModel &Model) {
               llvm::any_of(guardsOf(Model, Body, S.Send->Site),
                            [&](const ValueDecl *D) { return llvm::is_contained(Decided, D); }))
             continue;
-          std::optional<CountFacts> AtSend = countAt(Model, Body, Count, S.Send->Site, Inputs);
-          if (AtSend && !AtSend->AtLeastOne) {
-            After = S.Send;
-            break;
-          }
+          After = S.Send;
+          break;
         }
-        if (!After)
+        // One solve per pool: a check between the pool and its first send
+        // covers the sends after it.
+        std::optional<CountFacts> AtSend;
+        if (After)
+          AtSend = countAt(Model, Body, Count, After->Site, Inputs);
+        if (!AtSend || AtSend->AtLeastOne)
           continue;
         Reported.insert(Loc);
         diag(Loc, "the pool's worker count can be 0 (%select{it is 0 on some path|it comes "
